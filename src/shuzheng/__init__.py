@@ -1,0 +1,8 @@
+"""数政 shuzheng — an open-source digital-government platform."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("shuzheng")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"
