@@ -1,0 +1,54 @@
+"""Reads of the core app."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, connections
+from django.db.models import QuerySet
+
+from shuzheng.core.choices import RegionLevel
+from shuzheng.core.models import Region
+
+logger = logging.getLogger(__name__)
+
+
+def region_list(
+    *, parent: str | None = None, level: RegionLevel | str | None = None, include_historical: bool = False
+) -> QuerySet[Region]:
+    """Regions for pickers: current, real units unless asked otherwise."""
+    queryset = Region.objects.all()
+    if not include_historical:
+        queryset = queryset.filter(valid_to__isnull=True, is_aggregate=False)
+    if parent is not None:
+        queryset = queryset.filter(parent_id=parent)
+    if level is not None:
+        queryset = queryset.filter(level=level)
+    return queryset.order_by("code")
+
+
+def region_get(*, code: str) -> Region | None:
+    """One region by code, historical codes included."""
+    return Region.objects.filter(pk=code).first()
+
+
+def region_path(*, region: Region) -> list[Region]:
+    """The region and its ancestors, province first."""
+    path = [region]
+    while path[0].parent_id is not None:
+        parent = Region.objects.get(pk=path[0].parent_id)
+        path.insert(0, parent)
+    return path
+
+
+def database_status(alias: str = "default") -> tuple[bool, str]:
+    """Whether the database answers a trivial query, and why not if it does not."""
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        # The message may name hosts and users: log it, answer with the kind only.
+        logger.warning("database %s does not answer: %s", alias, exc)
+        return False, type(exc).__name__
+    return True, ""
