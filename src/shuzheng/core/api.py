@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 
 from shuzheng.core import identifiers, selectors, workdays
-from shuzheng.core.errors import Problem
+from shuzheng.core.errors import VALIDATION_ERROR, Problem
 from shuzheng.core.models import Region
 from shuzheng.core.schemas import (
     IdentifierCheckIn,
@@ -46,7 +46,12 @@ def identifier_check(request: HttpRequest, payload: IdentifierCheckIn) -> identi
 @router.get("/workdays/add", response=WorkdayAddOut, summary="按工作日推算日期")
 def workday_add(request: HttpRequest, query: Query[WorkdayAddQuery]) -> WorkdayAddOut:
     calendar = workdays.work_calendar()
-    result = calendar.add_working_days(query.start, query.days)
+    try:
+        result = calendar.add_working_days(query.start, query.days)
+    except ValueError:
+        error = {"field": "days", "location": "query", "pointer": "#/days", "code": "out_of_range"}
+        detail = gettext("推算结果超出日期范围")
+        raise Problem(422, detail, problem_type=VALIDATION_ERROR, errors=[{**error, "detail": detail}]) from None
     return WorkdayAddOut(
         start=query.start, days=query.days, result=result, official=calendar.covers(query.start, result)
     )

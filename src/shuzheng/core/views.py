@@ -73,6 +73,8 @@ def tools_workdays(request: HttpRequest) -> HttpResponse:
             end = calendar.add_working_days(start, days)
         except workdays.CalendarUnknownError as exc:
             form.add_error(None, gettext("%(year)d 年的节假日安排尚未录入，暂无法推算") % {"year": exc.day.year})
+        except ValueError:
+            form.add_error("days", gettext("推算结果超出日期范围"))
         else:
             result = {"end": end, "official": calendar.covers(start, end), "end_day": calendar.day(end)}
     return render(request, "core/tools_workdays.html", {"form": form, "result": result})

@@ -107,10 +107,13 @@ class WorkCalendar:
         step = datetime.timedelta(days=1 if days >= 0 else -1)
         remaining = abs(days)
         current = start
-        while remaining:
-            current += step
-            if self.is_workday(current):
-                remaining -= 1
+        try:
+            while remaining:
+                current += step
+                if self.is_workday(current):
+                    remaining -= 1
+        except OverflowError:
+            raise ValueError("the result lies beyond the years 1–9999") from None
         return current
 
     def working_days_between(self, start: datetime.date, end: datetime.date) -> int:

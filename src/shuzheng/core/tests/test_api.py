@@ -140,6 +140,12 @@ def test_workdays_add_when_the_calendar_must_be_complete(client: Client, setting
     assert body["type"] == "/problems/calendar-unknown"
 
 
+def test_workdays_add_past_the_last_date_is_a_field_error(client: Client) -> None:
+    body = problem(client.get("/api/v1/core/workdays/add", {"start": "9999-12-30", "days": "10"}))
+    assert body["status"] == 422
+    assert body["errors"][0]["field"] == "days"
+
+
 def test_workdays_between(client: Client) -> None:
     response = client.get("/api/v1/core/workdays/between", {"start": "2026-09-30", "end": "2026-10-10"})
     assert response.json()["working_days"] == 3  # Oct 8, 9 and the adjusted Saturday 10

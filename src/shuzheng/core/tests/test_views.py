@@ -75,6 +75,8 @@ def test_workdays_tool(client: Client) -> None:
     assert "2026-10-08" in response.content.decode()
     response = client.get("/tools/workdays/", {"start": "2026-12-30", "days": "5"})
     assert "尚未公布或录入" in response.content.decode()
+    response = client.get("/tools/workdays/", {"start": "0001-01-02", "days": "-10"})
+    assert "推算结果超出日期范围" in response.content.decode()
     response = client.get("/tools/workdays/", {"start": "bad", "days": "99999"})
     assert response.status_code == 200
     assert "field__error" in response.content.decode()
