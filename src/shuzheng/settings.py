@@ -274,3 +274,18 @@ SHUZHENG_MOBILE_PATTERN = env_str("SHUZHENG_MOBILE_PATTERN", r"^1[3-9]\d{9}$")
 SHUZHENG_CALENDAR_WEEKEND_FALLBACK = env_bool("SHUZHENG_CALENDAR_WEEKEND_FALLBACK", True)
 # The demo personas exist only in demo databases (README).
 SHUZHENG_DEMO_PASSWORD = env_str("SHUZHENG_DEMO_PASSWORD", "demo-pass-2025")
+
+# --- audit trail --------------------------------------------------------------
+
+# SM3 (GB/T 32905) for an MLPS assessment; SHA-256 where SM3 is not required.
+SHUZHENG_AUDIT_HASH = env_choice("SHUZHENG_AUDIT_HASH", "sm3", {"sm3", "sha256"})
+# Chain heads are also written here, outside the database, so that deleting
+# the newest records is detected. Point it at storage the DBA cannot edit.
+SHUZHENG_AUDIT_CHECKPOINT_FILE = Path(
+    env_str("SHUZHENG_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.log"))
+)
+SHUZHENG_AUDIT_CHECKPOINT_EVERY = env_int("SHUZHENG_AUDIT_CHECKPOINT_EVERY", 100)
+# Records younger than this cannot be purged (MLPS level 3 asks for at least six months).
+SHUZHENG_AUDIT_RETENTION_DAYS = max(env_int("SHUZHENG_AUDIT_RETENTION_DAYS", 185), 185)
+
+# --- OIDC provider -------------------------------------------------------------
