@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from shuzheng.core import services
-from shuzheng.core.models import CalendarDay, Region
+from shuzheng.core.models import AuditEvent, CalendarDay, Region
 
 
 @admin.register(Region)
@@ -47,3 +47,23 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for day in queryset:
             services.calendar_day_delete(date=day.date)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    """The audit trail, to read: records are written by `core.audit` only, and the database refuses changes."""
+
+    list_display = ["seq", "at_display", "actor_username", "role", "action", "object_type", "object_id", "outcome"]
+    list_filter = ["outcome", "hash_algorithm"]
+    search_fields = ["action", "actor_username", "object_type", "object_id"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from shuzheng.core.choices import RegionLevel
+from shuzheng.core.choices import AuditHashAlgorithm, AuditOutcome, RegionLevel
 
 
 class Region(models.Model):
@@ -66,3 +67,54 @@ class CalendarDay(models.Model):
     def __str__(self) -> str:
         kind = _("工作日") if self.is_workday else _("休息日")
         return f"{self.date:%Y-%m-%d} {kind} {self.name}".strip()
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit trail, chained to its predecessor by hash.
+
+    Written only by ``core.audit.audit_record``; database triggers refuse every
+    update, and deletion of records younger than the retention period.
+    """
+
+    # The sequence is the record's identity: the chain links seq to seq - 1,
+    # and a second counter would only be one more thing to keep in step.
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    at = models.DateTimeField(_("时间"))
+    # Plain ids and usernames, not foreign keys: the record outlives the account
+    # and must not change when the account does.
+    actor_id = models.BigIntegerField(_("操作人 ID"), null=True, blank=True)
+    actor_username = models.CharField(_("操作人"), max_length=150, blank=True)
+    role = models.CharField(_("操作角色"), max_length=64, blank=True)
+    on_behalf_of_id = models.BigIntegerField(_("被代办人 ID"), null=True, blank=True)
+    on_behalf_of_username = models.CharField(_("被代办人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    # Text, not GenericIPAddressField: PostgreSQL's inet would rewrite some
+    # addresses on the way back, and the hash covers the exact text.
+    ip = models.CharField(_("IP 地址"), max_length=45, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=512, blank=True)
+    outcome = models.CharField(_("结果"), max_length=16, choices=AuditOutcome.choices)
+    purpose = models.CharField(_("目的"), max_length=200, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
+    hash_algorithm = models.CharField(_("摘要算法"), max_length=8, choices=AuditHashAlgorithm.choices)
+    prev_hash = models.CharField(_("前一记录摘要"), max_length=64)
+    hash = models.CharField(_("本记录摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "审计记录")
+        verbose_name_plural = pgettext_lazy("models", "审计记录")
+        ordering = ["-seq"]
+        indexes = [
+            models.Index(fields=["at"], name="core_audit_at_idx"),
+            models.Index(fields=["actor_id", "at"], name="core_audit_actor_idx"),
+            models.Index(fields=["object_type", "object_id", "at"], name="core_audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.at_display} {self.actor_username or '-'} {self.action} {self.outcome}"
+
+    @property
+    def at_display(self) -> str:
+        """The time in the deployment's zone, with its UTC offset, so a printed record is unambiguous."""
+        return timezone.localtime(self.at).isoformat(timespec="seconds")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 
+from shuzheng.core.audit import mask_identifiers
 from shuzheng.core.choices import RegionLevel
-from shuzheng.core.models import Region
+from shuzheng.core.models import AuditEvent, Region
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +54,30 @@ def database_status(alias: str = "default") -> tuple[bool, str]:
         logger.warning("database %s does not answer: %s", alias, exc)
         return False, type(exc).__name__
     return True, ""
+
+
+def audit_events(
+    *,
+    actor_id: int | None = None,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """Audit records for the audit administrator's search, newest first; ``until`` is exclusive."""
+    queryset = AuditEvent.objects.all()
+    if actor_id is not None:
+        queryset = queryset.filter(actor_id=actor_id)
+    if action is not None:
+        queryset = queryset.filter(action=action)
+    if object_type is not None:
+        queryset = queryset.filter(object_type=object_type)
+    if object_id is not None:
+        # Stored masked, so a search by the whole number must be masked alike.
+        queryset = queryset.filter(object_id=mask_identifiers(str(object_id)))
+    if since is not None:
+        queryset = queryset.filter(at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(at__lt=until)
+    return queryset.order_by("-seq")
