@@ -28,4 +28,6 @@ def official_required(view: View) -> View:
             return render(request, "workbench/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
+    # Read by the default-deny middleware: anonymous visitors go to the officials' sign-in.
+    guarded.login_url = "accounts:workbench-login"  # type: ignore[attr-defined]
     return guarded  # type: ignore[return-value]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from ninja import Query, Router
 
 from shuzheng.core import identifiers, selectors, workdays
-from shuzheng.core.errors import VALIDATION_ERROR, Problem
+from shuzheng.core.errors import Problem, field_problem
 from shuzheng.core.models import Region
 from shuzheng.core.schemas import (
     IdentifierCheckIn,
@@ -20,7 +20,8 @@ from shuzheng.core.schemas import (
     WorkdaysBetweenQuery,
 )
 
-router = Router(tags=["core"])
+# Reference data and calculators anyone may use: public by design.
+router = Router(tags=["core"], auth=None)
 
 
 @router.get("/regions", response=list[RegionOut], summary="行政区划列表")
@@ -49,9 +50,7 @@ def workday_add(request: HttpRequest, query: Query[WorkdayAddQuery]) -> WorkdayA
     try:
         result = calendar.add_working_days(query.start, query.days)
     except ValueError:
-        error = {"field": "days", "location": "query", "pointer": "#/days", "code": "out_of_range"}
-        detail = gettext("推算结果超出日期范围")
-        raise Problem(422, detail, problem_type=VALIDATION_ERROR, errors=[{**error, "detail": detail}]) from None
+        raise field_problem("days", gettext("推算结果超出日期范围"), code="out_of_range", location="query") from None
     return WorkdayAddOut(
         start=query.start, days=query.days, result=result, official=calendar.covers(query.start, result)
     )

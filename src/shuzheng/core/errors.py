@@ -102,6 +102,12 @@ class Problem(Exception):
         super().__init__(self.detail or HTTPStatus(status).phrase)
 
 
+def field_problem(field: str, detail: str, *, code: str, location: str = "body", status: int = 422) -> Problem:
+    """A validation problem about one field that a service, not the schema, found."""
+    error = {"field": field, "location": location, "pointer": f"#/{field}" if field else "#", "code": code}
+    return Problem(status, detail, problem_type=VALIDATION_ERROR, errors=[{**error, "detail": detail}])
+
+
 def problem_response(
     request: HttpRequest,
     status: int,
@@ -363,6 +369,8 @@ def openapi_add_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
         for operation in item.values():
             responses = operation.setdefault("responses", {})
             statuses = [400, 422, 500] if operation.get("requestBody") else [422, 500]
+            if operation.get("security"):
+                statuses += [401, 403]
             if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
                 statuses.append(404)
             for status in statuses:

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("problems/<slug:slug>", views.problem_type_detail, name="problem-type"),
     path("tools/identifier/", views.tools_identifier, name="tools-identifier"),
     path("tools/workdays/", views.tools_workdays, name="tools-workdays"),

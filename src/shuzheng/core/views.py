@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +17,7 @@ from shuzheng.core.errors import problem_types
 from shuzheng.core.forms import IdentifierCheckForm, WorkdayAddForm
 
 
+@login_not_required
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -27,6 +30,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin site's)."""
+    return HttpResponsePermanentRedirect(static("shuzheng/favicon.svg"))
+
+
+@login_not_required
 def problem_type_detail(request: HttpRequest, slug: str) -> HttpResponse:
     problem_type = problem_types().get(slug)
     if problem_type is None:
@@ -47,6 +57,7 @@ _DETAIL_LABELS = {
 _SEX_NAMES = {"male": _("男"), "female": _("女")}
 
 
+@login_not_required
 def tools_identifier(request: HttpRequest) -> HttpResponse:
     form = IdentifierCheckForm(request.POST or None)
     result = None
@@ -63,6 +74,7 @@ def tools_identifier(request: HttpRequest) -> HttpResponse:
     return render(request, template, {"form": form, "result": result, "facts": facts})
 
 
+@login_not_required
 def tools_workdays(request: HttpRequest) -> HttpResponse:
     form = WorkdayAddForm(request.GET if "start" in request.GET else None)
     result = None
@@ -80,6 +92,7 @@ def tools_workdays(request: HttpRequest) -> HttpResponse:
     return render(request, "core/tools_workdays.html", {"form": form, "result": result})
 
 
+@login_not_required
 def regions_browse(request: HttpRequest, code: str | None = None) -> HttpResponse:
     region = selectors.region_get(code=code) if code else None
     if code and region is None:
