@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from shuzheng.settings import oidc_demo_signing_key
 
 PRODUCTION_ENV = {
     "SHUZHENG_ENV": "production",
     "SECRET_KEY": "k8Qz-production-secret-that-is-long-and-random-0123456789abcdefXYZ",
+    "SHUZHENG_DATA_KEY": "b2b3-separate-data-key-for-personal-data-0123456789",
     "ALLOWED_HOSTS": "zwfw.example.gov.cn",
     "DATABASE_URL": "sqlite:///:memory:",
 }
@@ -29,8 +33,11 @@ def run_shuzheng(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
     )
 
 
-def test_production_settings_pass_the_deploy_check() -> None:
-    result = run_shuzheng("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    key_file = tmp_path / "oidc-signing-key.pem"
+    oidc_demo_signing_key(key_file)  # any RSA key will do: production refuses to start without one
+    env = {**PRODUCTION_ENV, "OIDC_RSA_PRIVATE_KEY_FILE": str(key_file)}
+    result = run_shuzheng("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 

@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from shuzheng import __version__
+from shuzheng.accounts.api import router as accounts_router
+from shuzheng.accounts.apiauth import SessionAuth, TokenAuth
 from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
 
@@ -31,8 +33,11 @@ api = _API(
         "校验错误在 `errors` 中逐项列出字段。"
     ),
     urls_namespace="api",
+    # Private unless an operation or router says auth=None (and the sweep test's allow-list agrees).
+    auth=[SessionAuth(), TokenAuth()],
     docs_url="/docs",
 )
 install_problem_handlers(api)
 
 api.add_router("/core/", core_router)
+api.add_router("/accounts/", accounts_router)

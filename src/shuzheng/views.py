@@ -6,12 +6,14 @@ selectors, so the shell itself holds no business logic.
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from shuzheng.core.access import official_required
 
 
+@login_not_required
 def portal_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 

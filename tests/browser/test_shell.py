@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +38,12 @@ def test_workbench_login_and_home(page: Any, live_server: Any, make_user: Any, s
     page.get_by_label("用户名").fill("clerk_hz")
     page.get_by_label("密码").fill("test-pass-2025")
     page.get_by_role("button", name="登录").click()
+    # The second factor: the code the official's authenticator shows now.
+    page.wait_for_url(live_server.url + "/login/verify/**")
+    screenshot(page, "workbench-verify")
+    device = TOTPDevice.objects.get(user__username="clerk_hz")
+    page.get_by_label("动态口令").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+    page.get_by_role("button", name="验证").click()
     page.wait_for_url(live_server.url + "/workbench/")
     assert page.get_by_role("heading", name="李娜，您好").is_visible()
     screenshot(page, "workbench-home")

@@ -1,11 +1,65 @@
-"""Reads of the accounts app."""
+"""Reads of the user centre, and the authorisation questions every app asks."""
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+
+from shuzheng.accounts import policies
+from shuzheng.accounts.backends import administrator_kind as _administrator_kind
+from shuzheng.accounts.models import ApiToken, LegalPerson, LegalPersonMember, RoleAssignment
+
+M = TypeVar("M", bound=Model)
 
 
-def user_is_official(user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_is_official(user: Any) -> bool:
     """Whether the user may enter the officials' workbench."""
     return bool(user.is_authenticated and getattr(user, "is_official", False))
+
+
+def user_can(user: Any, action: str, obj: Model | None = None) -> bool:
+    """May ``user`` do ``action`` (on ``obj``)? As owner, as a member of the owning
+    legal person, or through a role whose scope covers the object's region."""
+    return policies.can(user, action, obj)
+
+
+def visible_to(user: Any, queryset: QuerySet[M], action: str) -> QuerySet[M]:
+    """``queryset`` narrowed to the rows on which ``user`` may do ``action``."""
+    return policies.visible(user, queryset, action)
+
+
+def administrator_kind(user: Any) -> str | None:
+    """The 三员 duty the user holds: "system", "security", "audit" or None."""
+    return _administrator_kind(user)
+
+
+def role_assignments_of(*, user: Any) -> QuerySet[RoleAssignment]:
+    """The user's roles in force, with their scopes."""
+    now = timezone.now()
+    return (
+        RoleAssignment.objects.filter(user=user, revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("role", "scope")
+        .order_by("role__code")
+    )
+
+
+def memberships_of(*, user: Any) -> QuerySet[LegalPersonMember]:
+    """The legal persons the user acts for, and in what capacity."""
+    today = timezone.localdate()
+    return (
+        LegalPersonMember.objects.filter(user=user, revoked_at__isnull=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("legal_person")
+        .order_by("legal_person__name")
+    )
+
+
+def legal_persons_visible(*, user: Any) -> QuerySet[LegalPerson]:
+    return visible_to(user, LegalPerson.objects.order_by("name"), "accounts.legalperson.view")
+
+
+def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

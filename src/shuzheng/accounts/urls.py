@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from shuzheng.accounts import views
@@ -6,7 +5,15 @@ from shuzheng.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("workbench/login/", views.WorkbenchLoginView.as_view(), name="workbench-login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/verify/", views.verify, name="verify"),
+    path("login/enrol/", views.enrol, name="enrol"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("account/tokens/", views.token_create, name="token-create"),
+    path("account/tokens/<str:prefix>/revoke/", views.token_revoke, name="token-revoke"),
+    path("workbench/audit/", views.audit_search, name="audit"),
 ]

@@ -1,0 +1,43 @@
+"""How the JSON API knows who is calling: a signed-in session or a bearer token.
+
+A session counts only once its second factor is verified (for officials and
+administrators); a token only while unexpired and unrevoked. Anything else is
+anonymous, and the API answers 401.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from ninja.security import SessionAuth as NinjaSessionAuth
+
+from shuzheng.accounts import services
+from shuzheng.accounts.models import ApiToken
+
+
+class SessionAuth(NinjaSessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user: Any = request.user
+        if not user.is_authenticated:
+            return None
+        if services.user_requires_second_factor(user) and not user.is_verified():
+            return None
+        return user
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        api_token = services.api_token_authenticate(raw=token, ip=request.META.get("REMOTE_ADDR"))
+        if api_token is not None:
+            request.user = api_token.user
+        return api_token
+
+
+def require_scope(request: HttpRequest, scope: str) -> None:
+    """Token callers need the endpoint's scope; a signed-in person has them all."""
+    auth = getattr(request, "auth", None)
+    if isinstance(auth, ApiToken) and scope not in auth.scopes:
+        raise HttpError(403, f"the token lacks the scope {scope!r}")

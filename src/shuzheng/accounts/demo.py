@@ -1,0 +1,153 @@
+"""The demo province's people and bodies: organisations, personas, 三员, roles, one company.
+
+Idempotent (run by ``shuzheng seed-demo``). Personas share the password in
+``SHUZHENG_DEMO_PASSWORD``; officials and administrators also get a TOTP
+device whose secret README lists, derived from the username so that it is
+the same in every demo database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shuzheng.accounts import services
+from shuzheng.accounts.choices import AdministratorKind, OrganisationKind, UserKind
+from shuzheng.accounts.identity import demo_residents
+from shuzheng.accounts.models import Administrator, LegalPerson, Organisation, Role, RoleAssignment, User
+from shuzheng.core.selectors import region_get
+
+# (name, kind, region, parent name)
+ORGANISATIONS = (
+    ("浙江省人民政府", OrganisationKind.GOVERNMENT, "330000", None),
+    ("浙江省大数据发展管理局", OrganisationKind.DEPARTMENT, "330000", "浙江省人民政府"),
+    ("浙江省市场监督管理局", OrganisationKind.DEPARTMENT, "330000", "浙江省人民政府"),
+    ("杭州市人民政府", OrganisationKind.GOVERNMENT, "330100", "浙江省人民政府"),
+    ("杭州市数据资源管理局", OrganisationKind.DEPARTMENT, "330100", "杭州市人民政府"),
+    ("杭州市市场监督管理局", OrganisationKind.DEPARTMENT, "330100", "杭州市人民政府"),
+    ("杭州市西湖区人民政府", OrganisationKind.GOVERNMENT, "330106", "杭州市人民政府"),
+    ("杭州市西湖区市场监督管理局", OrganisationKind.DEPARTMENT, "330106", "杭州市西湖区人民政府"),
+    ("杭州市西湖区西溪街道办事处", OrganisationKind.SUBDISTRICT, "330106", "杭州市西湖区人民政府"),
+)
+
+# (code, name, description)
+ROLES = (
+    ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件"),
+    ("data_officer", "数据管理员", "维护本部门的数据目录，审核共享申请"),
+    ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果"),
+    ("grid_worker", "网格员", "采集、上报和处置网格事件"),
+    ("leader", "领导", "查看驾驶舱和本地区的汇总情况"),
+)
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    name: str
+    kind: UserKind
+    organisation: str | None = None
+    role: str | None = None
+    administrator: AdministratorKind | None = None
+    resident: int | None = None  # index into the demo register (ID number, mobile)
+
+
+PERSONAS = (
+    Persona("citizen", "王晓梅", UserKind.NATURAL_PERSON, resident=0),
+    Persona("enterprise", "陈建国", UserKind.LEGAL_PERSON, resident=1),
+    Persona("clerk", "李娜", UserKind.OFFICIAL, "杭州市市场监督管理局", "window_clerk"),
+    Persona("data_officer", "张伟", UserKind.OFFICIAL, "杭州市数据资源管理局", "data_officer"),
+    Persona("inspector", "刘洋", UserKind.OFFICIAL, "杭州市西湖区市场监督管理局", "inspector"),
+    Persona("grid_worker", "赵敏", UserKind.OFFICIAL, "杭州市西湖区西溪街道办事处", "grid_worker"),
+    Persona("leader", "周正华", UserKind.OFFICIAL, "杭州市人民政府", "leader"),
+    Persona("sysadmin", "孙浩", UserKind.OFFICIAL, "杭州市数据资源管理局", administrator=AdministratorKind.SYSTEM),
+    Persona("secadmin", "吴婷", UserKind.OFFICIAL, "杭州市数据资源管理局", administrator=AdministratorKind.SECURITY),
+    Persona("auditadmin", "郑磊", UserKind.OFFICIAL, "杭州市数据资源管理局", administrator=AdministratorKind.AUDIT),
+)
+
+# The demo company: a valid USCC of a Hangzhou enterprise (9 1 330100 …).
+DEMO_COMPANY = ("91330100MA2H3X4Y6M", "杭州云栖数智科技有限公司")
+
+
+def demo_totp_key(username: str) -> str:
+    """The persona's TOTP secret as hex (20 bytes), the same in every demo database."""
+    return hashlib.sha256(f"shuzheng demo totp {username}".encode()).hexdigest()[:40]
+
+
+def demo_totp_base32(username: str) -> str:
+    """The same secret as an authenticator app takes it."""
+    return base64.b32encode(bytes.fromhex(demo_totp_key(username))).decode().rstrip("=")
+
+
+@transaction.atomic
+def demo_seed() -> int:
+    """Create or correct the demo province's organisations, personas and their means of sign-in."""
+    changed = 0
+    organisations: dict[str, Organisation] = {}
+    for name, kind, region, parent in ORGANISATIONS:
+        before = Organisation.objects.filter(name=name, region_id=region).exists()
+        organisations[name] = services.organisation_get_or_create(
+            name=name, kind=kind, region=region_get(code=region), parent=organisations.get(parent or "")
+        )
+        changed += not before
+    roles = {}
+    for code, name, description in ROLES:
+        role, created = Role.objects.get_or_create(code=code, defaults={"name": name, "description": description})
+        roles[code] = role
+        changed += created
+    for persona in PERSONAS:
+        changed += _persona_seed(persona, organisations, roles)
+    changed += _company_seed()
+    return changed
+
+
+def _persona_seed(persona: Persona, organisations: dict[str, Organisation], roles: dict[str, Role]) -> int:
+    changed = 0
+    user = User.objects.filter(username=persona.username).first() or User(username=persona.username)
+    organisation = organisations[persona.organisation] if persona.organisation else None
+    wanted: dict[str, object] = {
+        "name": persona.name,
+        "kind": persona.kind,
+        "organisation": organisation,
+        "is_active": True,
+    }
+    if persona.resident is not None:
+        resident = demo_residents()[persona.resident]
+        wanted["mobile"] = resident.mobile
+        if not user.id_number_encrypted:
+            wanted.update(services.id_number_fields(resident.id_number))
+    dirty = user.pk is None or any(getattr(user, key) != value for key, value in wanted.items())
+    for key, value in wanted.items():
+        setattr(user, key, value)
+    if not user.check_password(settings.SHUZHENG_DEMO_PASSWORD):
+        user.set_password(settings.SHUZHENG_DEMO_PASSWORD)
+        dirty = True
+    if dirty:
+        user.save()
+        changed += 1
+    if persona.administrator and not Administrator.objects.filter(user=user).exists():
+        services.administrator_appoint(user=user, kind=persona.administrator, basis="演示数据")
+        changed += 1
+    if persona.role and organisation is not None:
+        _, created = RoleAssignment.objects.get_or_create(
+            user=user, role=roles[persona.role], scope=organisation.region, revoked_at=None
+        )
+        changed += created
+    if persona.kind == UserKind.OFFICIAL:
+        _, created = TOTPDevice.objects.update_or_create(
+            user=user, name="演示动态口令", defaults={"key": demo_totp_key(persona.username), "confirmed": True}
+        )
+        changed += created
+    return changed
+
+
+def _company_seed() -> int:
+    uscc, name = DEMO_COMPANY
+    if LegalPerson.objects.filter(uscc=uscc).exists():
+        return 0
+    services.legal_person_register(uscc=uscc, name=name, legal_representative=User.objects.get(username="enterprise"))
+    return 1
