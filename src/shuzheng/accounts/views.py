@@ -152,7 +152,9 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="shuzheng.accounts.backends.PlatformBackend")
             messages.success(request, gettext("注册成功，已完成实名核验"))
             return redirect("accounts:account")
-    return render(request, "accounts/register.html", {"form": form})
+    # A refused form says so in its status too (422), for scripts and assistive tools.
+    status = 422 if request.method == "POST" else 200
+    return render(request, "accounts/register.html", {"form": form}, status=status)
 
 
 def account(request: HttpRequest) -> HttpResponse:

@@ -64,7 +64,7 @@ def test_bad_input_is_refused_and_nothing_is_created(
     client: Client, changes: dict[str, str], field: str, fragment: str
 ) -> None:
     response = client.post("/register/", form(**changes))
-    assert response.status_code == 200
+    assert response.status_code == 422
     found = errors(response)
     assert field in found, found
     assert fragment in " ".join(found[field])
@@ -81,3 +81,13 @@ def test_an_id_number_registers_once(client: Client) -> None:
 def test_unknown_numbers_cannot_be_verified(client: Client) -> None:
     response = client.post("/register/", form(id_number="11010519491231002X"))
     assert "无法核验" in " ".join(errors(response)["id_number"])
+
+
+def test_composition_rule_when_switched_on(client: Client, settings: Any) -> None:
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        *settings.AUTH_PASSWORD_VALIDATORS,
+        {"NAME": "shuzheng.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    ]
+    response = client.post("/register/", form(password="lanternriver77"))
+    assert "至少 3 类" in " ".join(errors(response)["password"])
+    assert client.post("/register/", form(password="Lantern-river-77"))["Location"] == "/account/"
