@@ -114,11 +114,7 @@ def user_register_natural_person(
         raise AccountError("password", " ".join(exc.messages), "weak_password") from None
     user.set_password(password)
     user.real_name_verified_at = timezone.now()
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise AccountError("id_number", gettext("该身份证号码已注册账号"), "registered") from None
+    _save_with_unique_id_number(user)
     audit_record(
         action="accounts.user.register", actor=user, object_type="accounts.user", object_id=user.pk, request=request
     )
@@ -136,11 +132,7 @@ def user_save_by_administrator(*, user: User, id_number: str, by: User, request:
             setattr(user, field, value)
     if not user.is_official:
         user.organisation = None
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise AccountError("id_number", gettext("该身份证号码已注册账号"), "registered") from None
+    _save_with_unique_id_number(user)
     audit_record(
         action="accounts.user.create" if created else "accounts.user.change",
         actor=by,
@@ -150,6 +142,15 @@ def user_save_by_administrator(*, user: User, id_number: str, by: User, request:
         request=request,
     )
     return user
+
+
+def _save_with_unique_id_number(user: User) -> None:
+    # The blind index is unique: a second account for one ID number fails here.
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise AccountError("id_number", gettext("该身份证号码已注册账号"), "registered") from None
 
 
 def user_id_number(*, user: User, reader: User, purpose: str, request: HttpRequest | None = None) -> str:
