@@ -227,6 +227,8 @@ SHUZHENG_SESSION_ABSOLUTE_HOURS_OFFICIAL = env_int("SHUZHENG_SESSION_ABSOLUTE_HO
 SESSION_COOKIE_AGE = max(SHUZHENG_SESSION_ABSOLUTE_HOURS, SHUZHENG_SESSION_ABSOLUTE_HOURS_OFFICIAL) * 3600
 
 SHUZHENG_API_TOKEN_MAX_DAYS = env_int("SHUZHENG_API_TOKEN_MAX_DAYS", 365)
+# The longest a person may authorise another to act for them (代办).
+SHUZHENG_DELEGATION_MAX_DAYS = env_int("SHUZHENG_DELEGATION_MAX_DAYS", 365)
 OTP_TOTP_ISSUER = "数政 shuzheng"
 
 # --- internationalisation ---------------------------------------------------

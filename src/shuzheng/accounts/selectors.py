@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shuzheng.accounts import policies
 from shuzheng.accounts.backends import administrator_kind as _administrator_kind
-from shuzheng.accounts.models import ApiToken, LegalPerson, LegalPersonMember, RoleAssignment
+from shuzheng.accounts.models import ApiToken, Delegation, LegalPerson, LegalPersonMember, RoleAssignment
 
 M = TypeVar("M", bound=Model)
 
@@ -59,6 +59,32 @@ def memberships_of(*, user: Any) -> QuerySet[LegalPersonMember]:
 
 def legal_persons_visible(*, user: Any) -> QuerySet[LegalPerson]:
     return visible_to(user, LegalPerson.objects.order_by("name"), "accounts.legalperson.view")
+
+
+def delegation_active(*, agent: Any, principal: Any) -> Delegation | None:
+    """The delegation in force that lets ``agent`` act for ``principal``, if any.
+
+    Apps call this before acting on someone's behalf, and record the principal
+    in the audit trail (``on_behalf_of``).
+    """
+    now = timezone.now()
+    return (
+        Delegation.objects.filter(
+            agent=agent, principal=principal, revoked_at__isnull=True, valid_from__lte=now, valid_until__gt=now
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def delegations_of(*, user: Any) -> QuerySet[Delegation]:
+    """Delegations in force that the user gave or received."""
+    now = timezone.now()
+    return (
+        Delegation.objects.filter(Q(principal=user) | Q(agent=user), revoked_at__isnull=True, valid_until__gt=now)
+        .select_related("principal", "agent")
+        .order_by("valid_until")
+    )
 
 
 def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:

@@ -25,6 +25,7 @@ from shuzheng.accounts.identity import identity_verifier
 from shuzheng.accounts.models import (
     Administrator,
     ApiToken,
+    Delegation,
     LegalPerson,
     LegalPersonMember,
     LoginAttempt,
@@ -193,17 +194,22 @@ def role_grant(
     granted_by: User,
     user: User,
     role: Role,
-    scope: Any,
+    scope: Any = None,
     expires_at: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> RoleAssignment:
-    """The security administrator grants an official a role within a region."""
+    """The security administrator grants an official a role within a region
+    (by default the region of the official's organisation)."""
     if administrator_kind(granted_by) != AdministratorKind.SECURITY:
         raise AccountError("", gettext("只有安全管理员可以授权"), "forbidden")
     if granted_by.pk == user.pk:
         raise AccountError("user", gettext("不能给自己授权"), "self_grant")
     if not user.is_official:
         raise AccountError("user", gettext("只能向工作人员授予角色"))
+    if scope is None:
+        if user.organisation is None:
+            raise AccountError("scope", gettext("该工作人员没有所属机构，请指定权限范围"))
+        scope = user.organisation.region
     try:
         with transaction.atomic():
             assignment = RoleAssignment.objects.create(
@@ -236,6 +242,57 @@ def role_revoke(*, revoked_by: User, assignment: RoleAssignment, request: HttpRe
         object_type="accounts.user",
         object_id=assignment.user_id,
         detail={"role": assignment.role.code, "scope": assignment.scope_id},
+        request=request,
+    )
+
+
+# --- 代办 ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegation_grant(
+    *, principal: User, agent: User, purpose: str, days: int, request: HttpRequest | None = None
+) -> Delegation:
+    """A person authorises another to act for them (e.g. an elderly parent, a child) for a while."""
+    purpose = purpose.strip()
+    if not purpose or len(purpose) > 128:
+        raise AccountError("purpose", gettext("请写明代办事项（不超过 128 个字符）"))
+    if principal.pk == agent.pk:
+        raise AccountError("agent", gettext("不能委托自己"))
+    if not 1 <= days <= settings.SHUZHENG_DELEGATION_MAX_DAYS:
+        raise AccountError(
+            "days", gettext("委托期限应为 1 至 %(max)d 天") % {"max": settings.SHUZHENG_DELEGATION_MAX_DAYS}
+        )
+    now = timezone.now()
+    delegation = Delegation.objects.create(
+        principal=principal,
+        agent=agent,
+        purpose=purpose,
+        valid_from=now,
+        valid_until=now + datetime.timedelta(days=days),
+    )
+    audit_record(
+        action="accounts.delegation.grant",
+        actor=principal,
+        object_type="accounts.delegation",
+        object_id=delegation.pk,
+        detail={"agent": agent.pk, "purpose": purpose},
+        request=request,
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_revoke(*, principal: User, delegation: Delegation, request: HttpRequest | None = None) -> None:
+    """The principal ends a delegation now."""
+    if delegation.principal_id != principal.pk:
+        raise AccountError("", gettext("只有委托人可以撤销委托"), "forbidden")
+    Delegation.objects.filter(pk=delegation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(
+        action="accounts.delegation.revoke",
+        actor=principal,
+        object_type="accounts.delegation",
+        object_id=delegation.pk,
         request=request,
     )
 

@@ -163,6 +163,7 @@ def account(request: HttpRequest) -> HttpResponse:
     context = {
         "memberships": selectors.memberships_of(user=user),
         "assignments": selectors.role_assignments_of(user=user),
+        "delegations": selectors.delegations_of(user=user),
         "tokens": selectors.api_tokens_of(user=user),
         "administrator_label": _administrator_label(selectors.administrator_kind(user)),
         "token_form": ApiTokenForm(),
