@@ -11,7 +11,7 @@ import time_machine
 
 from shuzheng.accounts import selectors, services
 from shuzheng.accounts.models import Delegation, Role, User
-from shuzheng.core.models import AuditEvent
+from shuzheng.core.selectors import audit_events
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_delegation_lets_an_agent_act_until_it_ends(make_user: Callable[..., Any
         assert selectors.delegation_active(agent=mother, principal=son) is None  # not the other way round
         clock.shift(datetime.timedelta(days=31))
         assert selectors.delegation_active(agent=son, principal=mother) is None
-    assert AuditEvent.objects.filter(action="accounts.delegation.grant").exists()
+    assert audit_events(action="accounts.delegation.grant").exists()
 
 
 def test_only_the_principal_revokes(make_user: Callable[..., Any]) -> None:
@@ -65,7 +65,7 @@ def test_reading_a_full_id_number_is_audited_with_its_purpose(make_user: Callabl
     clerk = make_user("clerk", kind="official")
     number = services.user_id_number(user=citizen, reader=clerk, purpose="核对申请人身份")
     assert number == "11010519491231002X"
-    event = AuditEvent.objects.get(action="accounts.user.id_number.read")
+    event = audit_events(action="accounts.user.id_number.read").get()
     assert event.purpose == "核对申请人身份"
     assert event.actor_username == "clerk"
     assert "11010519491231002X" not in str(event.detail) + event.object_id
