@@ -68,6 +68,30 @@ def organisation(regions: None) -> Any:
 
 
 @pytest.fixture
+def make_organisation(regions: None) -> Callable[..., Any]:
+    """Another government body: ``make_organisation("杭州市数据资源管理局", "330100")``."""
+    from shuzheng.accounts.models import Organisation
+
+    def make(name: str, region: str, kind: str = "department") -> Any:
+        return Organisation.objects.get_or_create(name=name, region_id=region, defaults={"kind": kind})[0]
+
+    return make
+
+
+@pytest.fixture
+def grant(db: None) -> Callable[..., Any]:
+    """Give an official a role holding ``actions`` within ``scope``: ``grant(user, "app.thing.verb")``."""
+    from shuzheng.accounts.models import Role, RoleAssignment
+
+    def give(user: Any, *actions: str, scope: str = "330100") -> Any:
+        code = "role-" + "-".join(sorted(action.replace(".", "_") for action in actions))
+        role, _ = Role.objects.get_or_create(code=code[:64], defaults={"name": code[:64], "actions": list(actions)})
+        return RoleAssignment.objects.create(user=user, role=role, scope_id=scope)
+
+    return give
+
+
+@pytest.fixture
 def make_user(db: None, organisation: Any) -> Callable[..., Any]:
     """A user of a kind; officials belong to ``organisation`` unless told otherwise and
     have a confirmed TOTP device."""

@@ -10,6 +10,7 @@ from ninja.renderers import JSONRenderer
 from shuzheng import __version__
 from shuzheng.accounts.api import router as accounts_router
 from shuzheng.accounts.apiauth import SessionAuth, TokenAuth
+from shuzheng.catalog.api import router as catalog_router
 from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
 
@@ -41,3 +42,4 @@ install_problem_handlers(api)
 
 api.add_router("/core/", core_router)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/catalog/", catalog_router)

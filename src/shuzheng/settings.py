@@ -107,6 +107,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "shuzheng.core",
     "shuzheng.accounts",
+    "shuzheng.catalog",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -34,7 +34,12 @@ class Policy:
     owner: str | None = None  # to the owning user, e.g. "applicant"
     legal_person: str | None = None  # to the owning LegalPerson, e.g. "enterprise"
     region: str | None = None  # to the row's Region, e.g. "region"
+    organisation: str | None = None  # to the owning Organisation, e.g. "organisation"
     owner_actions: frozenset[str] = field(default_factory=frozenset)
+    # Actions an official may do only on rows of their own organisation, and
+    # only with a role granting them (scope aside): a department's drafts are
+    # its own, whoever else works in the same city.
+    organisation_actions: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ def actions() -> dict[str, Promise | str]:
 
 
 def policy_register(model: type[Model], policy: Policy) -> None:
-    unknown = set(policy.owner_actions) - set(_actions)
+    unknown = set(policy.owner_actions | policy.organisation_actions) - set(_actions)
     if unknown:
         raise ValueError(f"register the actions {sorted(unknown)} before the policy of {model.__name__}")
     _policies[model] = policy
@@ -123,6 +128,9 @@ def can(user: Any, action: str, obj: Model | None = None) -> bool:
     policy = policy_for(type(obj))
     if action in policy.owner_actions and _owns(user, obj, policy):
         return True
+    if action in policy.organisation_actions:
+        organisation = _follow(obj, policy.organisation)
+        return bool(user_grants) and organisation is not None and organisation.pk == user.organisation_id
     region = _follow(obj, policy.region)
     region_code = getattr(region, "pk", region)
     if region_code is None:
@@ -156,6 +164,10 @@ def visible(user: Any, queryset: QuerySet[M], action: str) -> QuerySet[M]:
     if not _active(user):
         return queryset.none()
     policy = policy_for(queryset.model)
+    if action in policy.organisation_actions:
+        if not policy.organisation or not _scopes(user, action) or user.organisation_id is None:
+            return queryset.none()
+        return queryset.filter(**{_lookup(policy.organisation, "exact"): user.organisation_id})
     condition = Q(pk__in=[])
     if action in policy.owner_actions:
         if policy.owner:

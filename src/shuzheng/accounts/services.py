@@ -63,6 +63,10 @@ def action_register(code: str, name: Promise | str) -> None:
     policies.action_register(code, name)
 
 
+# How a model's rows relate to people; part of this app's facade, for policy_register.
+Policy = policies.Policy
+
+
 def policy_register(model: type[Model], policy: policies.Policy) -> None:
     """Declare how a model's rows relate to owners and regions (see accounts.policies)."""
     policies.policy_register(model, policy)

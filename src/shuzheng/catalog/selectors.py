@@ -1,0 +1,77 @@
+"""Reads of the catalog: what an official may see, what the public may see, versions and comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shuzheng.accounts.selectors import visible_to
+from shuzheng.catalog import search
+from shuzheng.catalog.choices import DatasetStatus, OpenType
+from shuzheng.catalog.models import Dataset, DatasetVersion
+from shuzheng.catalog.services import VIEW
+
+_RELATED = ("organisation", "spatial")
+
+
+def datasets_for_official(*, user: Any) -> QuerySet[Dataset]:
+    """Every published entry of the catalogue, plus the drafts of the official's own department."""
+    if not getattr(user, "is_official", False):
+        return Dataset.objects.none()
+    own = visible_to(user, Dataset.objects.all(), VIEW).values("pk")
+    return (
+        Dataset.objects.filter(Q(status=DatasetStatus.PUBLISHED) | Q(pk__in=own))
+        .select_related(*_RELATED)
+        .prefetch_related("fields")
+        .order_by("code")
+    )
+
+
+def datasets_open(*, include_restricted: bool = False) -> QuerySet[Dataset]:
+    """What the public may see: published and open (restricted ones only when asked)."""
+    open_types = [OpenType.UNCONDITIONAL, OpenType.RESTRICTED] if include_restricted else [OpenType.UNCONDITIONAL]
+    return (
+        Dataset.objects.filter(status=DatasetStatus.PUBLISHED, open_type__in=open_types)
+        .select_related(*_RELATED)
+        .order_by("code")
+    )
+
+
+def datasets_matching(queryset: QuerySet[Dataset], query: str) -> QuerySet[Dataset]:
+    """``queryset`` narrowed to datasets containing every word of ``query``."""
+    for word in search.query_words(query):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def dataset_versions(*, dataset: Dataset) -> QuerySet[DatasetVersion]:
+    return dataset.versions.select_related("changed_by").order_by("number")
+
+
+def snapshot_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """What differs between two snapshots, as (path, before, after); fields compared by name."""
+    changes: list[dict[str, Any]] = []
+    for key in sorted(set(before) | set(after)):
+        if key == "fields":
+            continue
+        if before.get(key) != after.get(key):
+            changes.append({"path": key, "before": before.get(key), "after": after.get(key)})
+    old = {field["name"]: field for field in before.get("fields", [])}
+    new = {field["name"]: field for field in after.get("fields", [])}
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            changes.append({"path": f"fields.{name}", "before": old[name], "after": None})
+        elif name not in old:
+            changes.append({"path": f"fields.{name}", "before": None, "after": new[name]})
+        else:
+            for attribute in sorted(set(old[name]) | set(new[name])):
+                if old[name].get(attribute) != new[name].get(attribute):
+                    changes.append(
+                        {
+                            "path": f"fields.{name}.{attribute}",
+                            "before": old[name].get(attribute),
+                            "after": new[name].get(attribute),
+                        }
+                    )
+    return changes
