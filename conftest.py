@@ -31,9 +31,10 @@ def _default_language() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _audit_checkpoints_in_tmp(settings: Any, tmp_path: Any) -> None:
-    # Audit checkpoints are written outside the database; never into the checkout.
+def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
+    # Audit checkpoints and warehouse tables live outside the database; never write them into the checkout.
     settings.SHUZHENG_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    settings.SHUZHENG_WAREHOUSE_DIR = tmp_path / "warehouse"
 
 
 @pytest.fixture(scope="session")

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "shuzheng.core",
     "shuzheng.accounts",
     "shuzheng.catalog",
+    "shuzheng.opendata",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -316,6 +317,8 @@ LOGGING = {
 
 # --- platform ---------------------------------------------------------------
 
+# Tabular resources as Parquet files, read through Ibis (catalog.warehouse).
+SHUZHENG_WAREHOUSE_DIR = Path(env_str("SHUZHENG_WAREHOUSE_DIR", str(DATA_DIR / "warehouse")))
 # The province whose regions the platform serves (GB/T 2260, two digits).
 SHUZHENG_PROVINCE = env_str("SHUZHENG_PROVINCE", "33")
 # Mobile numbers: no authoritative list of ranges exists, so the pattern is
@@ -330,6 +333,10 @@ SHUZHENG_CALENDAR_WEEKEND_FALLBACK = env_bool("SHUZHENG_CALENDAR_WEEKEND_FALLBAC
 SHUZHENG_IDENTITY_VERIFIER = env_str("SHUZHENG_IDENTITY_VERIFIER", "none" if PRODUCTION else "demo")
 # The demo personas exist only in demo databases (README).
 SHUZHENG_DEMO_PASSWORD = env_str("SHUZHENG_DEMO_PASSWORD", "demo-pass-2025")
+# Who publishes the open-data catalogue (dct:publisher of the DCAT catalogue).
+SHUZHENG_PORTAL_PUBLISHER = env_str("SHUZHENG_PORTAL_PUBLISHER", "浙江省大数据发展管理局")
+# The licence of every open dataset's distributions (a URI, dct:license).
+SHUZHENG_OPEN_DATA_LICENCE = env_str("SHUZHENG_OPEN_DATA_LICENCE", "https://creativecommons.org/licenses/by/4.0/")
 
 # --- audit trail --------------------------------------------------------------
 

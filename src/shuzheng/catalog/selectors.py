@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shuzheng.accounts.selectors import visible_to
-from shuzheng.catalog import search
+from shuzheng.catalog import search, warehouse
 from shuzheng.catalog.choices import DatasetStatus, OpenType
-from shuzheng.catalog.models import Dataset, DatasetVersion
+from shuzheng.catalog.models import Dataset, DatasetVersion, Resource
 from shuzheng.catalog.services import VIEW
 
 _RELATED = ("organisation", "spatial")
@@ -75,3 +75,39 @@ def snapshot_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict
                         }
                     )
     return changes
+
+
+def resource_open(*, key: str) -> Resource | None:
+    """A resource of an unconditionally open dataset, by its key; None for anything else."""
+    return (
+        Resource.objects.filter(key=key, dataset__in=datasets_open())
+        .select_related("dataset", "dataset__organisation")
+        .first()
+    )
+
+
+def resource_rows(
+    *,
+    resource: Resource,
+    filters: dict[str, Any] | None = None,
+    text: str = "",
+    fields: list[str] | None = None,
+    sort: list[tuple[str, bool]] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> warehouse.Page:
+    """A page of a tabular resource's rows (see catalog.warehouse.query)."""
+    return warehouse.query(
+        resource.table, filters=filters, text=text, fields=fields, sort=sort or [], limit=limit, offset=offset
+    )
+
+
+def resource_columns(*, resource: Resource) -> list[warehouse.Column]:
+    """The resource's columns with their Chinese labels and types, in field order."""
+    return [warehouse.Column(field.name, field.label, field.data_type) for field in resource.dataset.fields.all()]
+
+
+def resource_export(*, resource: Resource, fmt: str) -> bytes:
+    """The whole resource as ``csv``, ``json`` or ``xlsx`` (headers in Chinese for the spreadsheets)."""
+    labels = {column.name: column.label for column in resource_columns(resource=resource)}
+    return warehouse.export(resource.table, fmt, labels)

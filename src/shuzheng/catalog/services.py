@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import json
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from shuzheng.accounts.selectors import user_can
-from shuzheng.catalog import rules, search
-from shuzheng.catalog.choices import DatasetStatus
-from shuzheng.catalog.models import Dataset, DatasetField, DatasetVersion
+from shuzheng.catalog import rules, search, warehouse
+from shuzheng.catalog.choices import DatasetStatus, ResourceFormat
+from shuzheng.catalog.models import Dataset, DatasetField, DatasetVersion, Resource
 from shuzheng.core.audit import audit_record
 from shuzheng.core.selectors import region_get
 
@@ -268,3 +271,80 @@ def dataset_import_published(
     _apply(dataset, data, fields, region)
     _record_version(dataset, None, gettext("导入"))
     return dataset, True
+
+
+# --- resources --------------------------------------------------------------------------------
+
+
+def _columns(dataset: Dataset) -> list[warehouse.Column]:
+    return [warehouse.Column(field.name, field.label, field.data_type) for field in dataset.fields.order_by("position")]
+
+
+def _sm3(data: bytes) -> str:
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()
+
+
+def _resource_store(
+    dataset: Dataset, *, name: str, fmt: str, records: Any, size: int | None, checksum: str, resource: Resource | None
+) -> Resource:
+    table = warehouse.conform(records, _columns(dataset))
+    resource = resource or Resource(dataset=dataset, key=str(uuid.uuid4()))
+    resource.table = resource.table or f"r_{uuid.UUID(resource.key).hex}"
+    warehouse.store(resource.table, table)
+    resource.name, resource.format, resource.size, resource.checksum = name, fmt, size, checksum
+    resource.row_count = table.num_rows
+    resource.updated_at = timezone.now()
+    resource.save()
+    return resource
+
+
+@transaction.atomic
+def resource_add_file(
+    *, editor: Any, dataset: Dataset, name: str, filename: str, data: bytes, request: HttpRequest | None = None
+) -> Resource:
+    """Attach a CSV, XLSX or JSON file; its rows must fit the dataset's fields, or nothing is stored."""
+    _check(editor, EDIT, dataset)
+    fmt = {".csv": ResourceFormat.CSV, ".xlsx": ResourceFormat.XLSX, ".json": ResourceFormat.JSON}.get(
+        filename[filename.rfind(".") :].lower() if "." in filename else ""
+    )
+    if fmt is None:
+        raise CatalogInvalid([("file", "format", gettext("只接受 CSV、XLSX 和 JSON 文件"))])
+    try:
+        records = warehouse.parse_file(filename, data)
+        resource = _resource_store(
+            dataset, name=name, fmt=fmt, records=records, size=len(data), checksum=_sm3(data), resource=None
+        )
+    except warehouse.TableRefused as exc:
+        raise CatalogInvalid([("file", "rows", problem) for problem in exc.problems]) from None
+    audit_record(
+        action="catalog.resource.add",
+        actor=editor,
+        object_type="catalog.resource",
+        object_id=resource.key,
+        detail={"dataset": dataset.code, "rows": resource.row_count},
+        request=request,
+    )
+    return resource
+
+
+@transaction.atomic
+def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]]) -> tuple[Resource, bool]:
+    """Load rows that arrive as data (the demo province, a migration) as the dataset's CSV resource.
+
+    Idempotent: the same rows leave the resource as it is.
+    """
+    existing = dataset.resources.filter(name=name).first()
+    fields = [column.name for column in _columns(dataset)]
+    body = json.dumps([[row.get(field) for field in fields] for row in rows], ensure_ascii=False, default=str).encode()
+    checksum = _sm3(body)
+    if existing is not None and existing.checksum == checksum and warehouse.exists(existing.table):
+        return existing, False
+    try:
+        resource = _resource_store(
+            dataset, name=name, fmt=ResourceFormat.CSV, records=rows, size=None, checksum=checksum, resource=existing
+        )
+    except warehouse.TableRefused as exc:
+        raise CatalogInvalid([("rows", "rows", problem) for problem in exc.problems]) from None
+    return resource, True
