@@ -10,7 +10,9 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
         from shuzheng.catalog import services
+        from shuzheng.catalog.demo import demo_seed
         from shuzheng.catalog.models import Dataset
+        from shuzheng.core import demo
 
         accounts.action_register(services.VIEW, _("查看本部门的数据目录草稿"))
         accounts.action_register(services.EDIT, _("编制本部门的数据目录"))
@@ -22,3 +24,4 @@ class CatalogConfig(AppConfig):
                 organisation_actions=frozenset({services.VIEW, services.EDIT, services.REVIEW}),
             ),
         )
+        demo.register("catalog.datasets", demo_seed)

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from shuzheng.catalog.choices import OPEN_TYPES_ALLOWED, Grade, OpenType, ShareType
+from shuzheng.catalog.choices import OPEN_TYPES_ALLOWED, Grade, NationalLevel, OpenType, ShareType
 
 Problem = tuple[str, str, str]
 
@@ -61,7 +61,14 @@ def dataset_problems(data: Mapping[str, Any], fields: Sequence[Mapping[str, Any]
                     % {"grade": grade, "open_type": OpenType(open_type).label},
                 )
             )
+    national_level = data.get("national_level")
+    if national_level == NationalLevel.IMPORTANT and open_type == OpenType.UNCONDITIONAL:
+        problems.append(("open_type", "important_data_open", gettext("重要数据不能无条件开放")))
+    if national_level == NationalLevel.CORE and open_type != OpenType.NONE:
+        problems.append(("open_type", "core_data_open", gettext("核心数据禁止开放")))
     share_type = data.get("share_type")
+    if share_type == ShareType.UNCONDITIONAL and (grade == Grade.L4 or national_level == NationalLevel.CORE):
+        problems.append(("share_type", "too_sensitive_to_share_freely", gettext("L4 级数据和核心数据不能无条件共享")))
     if share_type in (ShareType.CONDITIONAL, ShareType.NONE) and not str(data.get("share_basis", "")).strip():
         problems.append(("share_basis", "required", gettext("有条件共享和不予共享须写明依据")))
     if share_type == ShareType.NONE and not str(data.get("share_refusal_reason", "")).strip():

@@ -75,6 +75,22 @@ def test_sharing_needs_its_basis_and_refusal_its_reason(payload: Callable[..., d
     )
 
 
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"national_level": "important"}, ("open_type", "important_data_open")),
+        ({"national_level": "core", "open_type": "restricted"}, ("open_type", "core_data_open")),
+        ({"grade": "L4", "open_type": "none"}, ("share_type", "too_sensitive_to_share_freely")),
+    ],
+)
+def test_national_level_and_sensitivity_bound_opening_and_sharing(
+    payload: Callable[..., dict[str, Any]], changes: dict[str, str], problem: tuple[str, str]
+) -> None:
+    data = payload(**changes)
+    fields = data.pop("fields")
+    assert problem in codes(rules.dataset_problems(data, fields))
+
+
 def test_field_names_are_checked(payload: Callable[..., dict[str, Any]]) -> None:
     data = payload()
     fields = [{"name": "Bad Name", "grade": "L1"}, {"name": "x", "grade": "L1"}, {"name": "x", "grade": "L1"}]

@@ -99,7 +99,7 @@ DATA_ELEMENTS = {
     "latitude": "DE00042",
 }
 
-# What a Chinese public body cites when it keeps a person's data to itself.
+# The usual basis on which one department gives another the personal data it holds.
 PERSONAL_SHARE_BASIS = (
     "仅向依法履行相关职责的部门共享，限于履行法定职责所必需的范围和限度（《中华人民共和国个人信息保护法》第三十四条）"
 )
