@@ -38,12 +38,29 @@ PUBLIC_PAGES = {
     "logout/",  # POST only; signing out needs no session
     "i18n/setlang/",
     "favicon.ico",
+    # The open catalogue in DCAT-AP, for harvesters: unconditionally open datasets only.
+    "catalog.ttl",
+    "catalog.jsonld",
+    "catalog.rdf",
+    "open/datasets/<slug:name>.ttl",
+    "open/datasets/<slug:name>.jsonld",
+    "open/datasets/<slug:name>.rdf",
+    # CKAN's Action API over the same open catalogue, read-only (write actions answer 403).
+    "api/3/action/<str:action>",
+    "api/action/<str:action>",
     # OpenID Connect: discovery, keys and the endpoints a client system calls
     # (they authenticate the client or the bearer themselves).
     ".well-known/openid-configuration",
     "o/.well-known/jwks.json",
     "o/token/",
     "o/revoke_token/",
+    # The open-data portal: what is open is open to everyone.
+    "open/",
+    "open/datasets/",
+    "open/datasets/<slug:name>/",
+    "open/datasets/<slug:name>/download.<str:fmt>",
+    "open/organisations/<int:pk>/",
+    "open/developers/",
     # The API's own documents.
     "api/v1/openapi.json",
     "api/v1/docs",

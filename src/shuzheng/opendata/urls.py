@@ -1,0 +1,23 @@
+from django.urls import path
+
+from shuzheng.opendata import ckan, views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("open/", views.home, name="home"),
+    path("open/datasets/", views.search, name="search"),
+    path("open/datasets/<slug:name>/", views.dataset_page, name="dataset"),
+    path("open/datasets/<slug:name>/download.<str:fmt>", views.download, name="download"),
+    path("open/organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("open/developers/", views.developers, name="developers"),
+    path("catalog.ttl", views.catalog, {"extension": "ttl"}, name="catalog-ttl"),
+    path("catalog.jsonld", views.catalog, {"extension": "jsonld"}, name="catalog-jsonld"),
+    path("catalog.rdf", views.catalog, {"extension": "rdf"}, name="catalog-rdf"),
+    path("open/datasets/<slug:name>.ttl", views.dataset, {"extension": "ttl"}, name="dataset-ttl"),
+    path("open/datasets/<slug:name>.jsonld", views.dataset, {"extension": "jsonld"}, name="dataset-jsonld"),
+    path("open/datasets/<slug:name>.rdf", views.dataset, {"extension": "rdf"}, name="dataset-rdf"),
+    # CKAN's Action API; ckanapi calls the unversioned address.
+    path("api/3/action/<str:action>", ckan.action, name="ckan-action"),
+    path("api/action/<str:action>", ckan.action, name="ckan-action-unversioned"),
+]
