@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from ninja.security import SessionAuth as NinjaSessionAuth
 
-from shuzheng.accounts import services
+from shuzheng.accounts import selectors, services
 from shuzheng.accounts.models import ApiToken
 
 
@@ -38,6 +38,5 @@ class TokenAuth(HttpBearer):
 
 def require_scope(request: HttpRequest, scope: str) -> None:
     """Token callers need the endpoint's scope; a signed-in person has them all."""
-    auth = getattr(request, "auth", None)
-    if isinstance(auth, ApiToken) and scope not in auth.scopes:
+    if selectors.token_lacks_scope(request, scope):
         raise HttpError(403, f"the token lacks the scope {scope!r}")

@@ -35,13 +35,22 @@ ORGANISATIONS = (
     ("杭州市西湖区西溪街道办事处", OrganisationKind.SUBDISTRICT, "330106", "杭州市西湖区人民政府"),
 )
 
-# (code, name, description)
+# The data officer's work in the catalogue and open data (actions those apps register).
+DATA_OFFICER_ACTIONS = (
+    "catalog.dataset.view",
+    "catalog.dataset.edit",
+    "catalog.dataset.review",
+    "opendata.application.view",
+    "opendata.application.decide",
+)
+
+# (code, name, description, actions)
 ROLES = (
-    ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件"),
-    ("data_officer", "数据管理员", "维护本部门的数据目录，审核共享申请"),
-    ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果"),
-    ("grid_worker", "网格员", "采集、上报和处置网格事件"),
-    ("leader", "领导", "查看驾驶舱和本地区的汇总情况"),
+    ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件", ()),
+    ("data_officer", "数据管理员", "维护本部门的数据目录，审核共享和受限开放申请", DATA_OFFICER_ACTIONS),
+    ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果", ()),
+    ("grid_worker", "网格员", "采集、上报和处置网格事件", ()),
+    ("leader", "领导", "查看驾驶舱和本地区的汇总情况", ()),
 )
 
 
@@ -61,6 +70,7 @@ PERSONAS = (
     Persona("enterprise", "陈建国", UserKind.LEGAL_PERSON, resident=1),
     Persona("clerk", "李娜", UserKind.OFFICIAL, "杭州市市场监督管理局", "window_clerk"),
     Persona("data_officer", "张伟", UserKind.OFFICIAL, "杭州市数据资源管理局", "data_officer"),
+    Persona("market_data", "钱立群", UserKind.OFFICIAL, "杭州市市场监督管理局", "data_officer"),
     Persona("inspector", "刘洋", UserKind.OFFICIAL, "杭州市西湖区市场监督管理局", "inspector"),
     Persona("grid_worker", "赵敏", UserKind.OFFICIAL, "杭州市西湖区西溪街道办事处", "grid_worker"),
     Persona("leader", "周正华", UserKind.OFFICIAL, "杭州市人民政府", "leader"),
@@ -95,8 +105,12 @@ def demo_seed() -> int:
         )
         changed += not before
     roles = {}
-    for code, name, description in ROLES:
+    for code, name, description, actions in ROLES:
         role, created = Role.objects.get_or_create(code=code, defaults={"name": name, "description": description})
+        if role.actions != list(actions):
+            role.actions = list(actions)
+            role.save(update_fields=["actions"])
+            changed += not created
         roles[code] = role
         changed += created
     for persona in PERSONAS:

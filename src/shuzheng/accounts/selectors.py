@@ -89,3 +89,10 @@ def delegations_of(*, user: Any) -> QuerySet[Delegation]:
 
 def api_tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def token_lacks_scope(request: Any, scope: str) -> bool:
+    """Whether the caller came with an API token that does not carry ``scope``; a signed-in
+    person acts with all of their own rights."""
+    auth = getattr(request, "auth", None)
+    return isinstance(auth, ApiToken) and scope not in auth.scopes

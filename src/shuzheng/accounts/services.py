@@ -63,6 +63,11 @@ def action_register(code: str, name: Promise | str) -> None:
     policies.action_register(code, name)
 
 
+def api_scope_register(code: str, name: Promise) -> None:
+    """Declare what tokens may be issued for, e.g. ``opendata`` (the open-data APIs)."""
+    API_SCOPES[code] = name
+
+
 # How a model's rows relate to people; part of this app's facade, for policy_register.
 Policy = policies.Policy
 
@@ -383,10 +388,21 @@ class IssuedToken:
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scopes: list[str], days: int, request: HttpRequest | None = None
+    *,
+    user: User,
+    name: str,
+    scopes: list[str],
+    days: int = 0,
+    expires_at: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedToken:
-    """Issue a token for a machine client of this user; the plaintext is returned once."""
-    if not 1 <= days <= settings.SHUZHENG_API_TOKEN_MAX_DAYS:
+    """Issue a token for a machine client of this user, valid ``days`` or until ``expires_at``;
+    the plaintext is returned once."""
+    now = timezone.now()
+    longest = datetime.timedelta(days=settings.SHUZHENG_API_TOKEN_MAX_DAYS)
+    if expires_at is None:
+        expires_at = now + datetime.timedelta(days=days)
+    if not now < expires_at <= now + longest:
         raise AccountError(
             "days", gettext("有效期应为 1 至 %(max)d 天") % {"max": settings.SHUZHENG_API_TOKEN_MAX_DAYS}
         )
@@ -401,7 +417,7 @@ def api_token_create(
         prefix=prefix,
         secret_hash=_secret_hash(secret),
         scopes=sorted(set(scopes)),
-        expires_at=timezone.now() + datetime.timedelta(days=days),
+        expires_at=expires_at,
     )
     audit_record(
         action="accounts.token.create", actor=user, object_type="accounts.apitoken", object_id=token.pk, request=request
