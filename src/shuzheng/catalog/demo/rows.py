@@ -1,13 +1,16 @@
-"""Sample rows of the demo catalogue's open datasets (无条件开放), the same on every run.
+"""Sample rows of the demo catalogue's open datasets (无条件开放) and of one restricted
+dataset (受限开放), the same on every run.
 
-``rows(code)`` gives a dataset's rows, or None for a dataset that is not
-opened without conditions (those never get sample data). Each generator is
+``rows(code)`` gives a dataset's rows, or None for a dataset without sample data
+(closed ones never have any). Each generator is
 seeded with the dataset's code, so the rows depend on nothing else. Places are
 Hangzhou's real districts, subdistricts and roads; names of companies are
 made up but their unified social credit codes are valid (check characters of
-GB 32100 and of the embedded GB 11714 organisation code). No row names a
+GB 32100 and of the embedded GB 11714 organisation code). No open row names a
 natural person or carries a resident ID or mobile number: those datasets are
-graded L2 and above and stay closed or restricted.
+graded L2 and above and stay closed or restricted. The restricted register of
+individual businesses names its (generated) operators, to show how an approved
+applicant receives them de-identified.
 """
 
 from __future__ import annotations
@@ -284,6 +287,43 @@ VIOLATIONS = (
     ("使用未经定期检验的特种设备", "《中华人民共和国特种设备安全法》第八十四条", "智能装备", (30000, 100000)),
     ("销售侵犯注册商标专用权的商品", "《中华人民共和国商标法》第六十条", "电子商务", (10000, 150000)),
 )
+
+
+INDIVIDUAL_TRADES = (
+    ("小吃店", "餐饮服务（不含冷菜、生食、裱花蛋糕）"),
+    ("便利店", "食品销售（仅销售预包装食品）；日用百货销售"),
+    ("理发店", "理发服务；生活美容服务"),
+    ("水果店", "食用农产品零售；新鲜水果零售"),
+    ("五金店", "五金产品零售；建筑材料销售"),
+    ("服装店", "服装服饰零售；鞋帽零售"),
+    ("修车铺", "机动车修理和维护；非机动车及配件零售"),
+    ("打印店", "打字复印；办公用品销售"),
+)
+OPERATOR_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹"
+OPERATOR_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华建国志红玲"
+
+
+def _individual_businesses(rng: random.Random) -> list[Row]:
+    rows = []
+    for _ in range(120):
+        district = rng.choice(DISTRICTS)
+        trade, scope = rng.choice(INDIVIDUAL_TRADES)
+        operator = rng.choice(OPERATOR_SURNAMES) + "".join(
+            rng.choice(OPERATOR_GIVEN) for _ in range(rng.choice((1, 2)))
+        )
+        rows.append(
+            {
+                "uscc": uscc(rng, district.code, "92"),
+                "trade_name": f"杭州市{district.name}{operator[0]}记{trade}",
+                "operator_name": operator,
+                "business_form": weighted(rng, (("个人经营", 92), ("家庭经营", 8))),
+                "business_scope": scope,
+                "address": address(rng, district),
+                "establishment_date": iso(day(rng, D_2015, D_END)),
+                "status": weighted(rng, (("存续", 88), ("注销", 12))),
+            }
+        )
+    return rows
 
 
 def _penalties(rng: random.Random) -> list[Row]:
@@ -1945,6 +1985,7 @@ GENERATORS: dict[str, Callable[[random.Random], list[Row]]] = {
     "330000-000003": _food_production,
     "330100-000001": _food_business,
     "330100-000002": _inspections,
+    "330100-000003": _individual_businesses,
     "330000-000005": _population,
     "330100-000005": _accidents,
     "330100-000006": _police_stations,
@@ -1989,7 +2030,7 @@ GENERATORS: dict[str, Callable[[random.Random], list[Row]]] = {
 
 
 def rows(code: str) -> list[Row] | None:
-    """The sample rows of an openly published dataset, or None if it has none (restricted or closed)."""
+    """The sample rows of a dataset, or None if it has none."""
     generator = GENERATORS.get(code)
     if generator is None:
         return None

@@ -110,15 +110,18 @@ def test_unified_social_credit_codes_in_sample_rows_are_valid() -> None:
     assert seen > 1000
 
 
-def test_only_open_datasets_have_sample_rows() -> None:
-    closed = [spec["code"] for spec in demo_data.DATASETS if spec["data"]["open_type"] != OpenType.UNCONDITIONAL]
+def test_closed_datasets_have_no_sample_rows_and_one_restricted_has() -> None:
+    closed = [spec["code"] for spec in demo_data.DATASETS if spec["data"]["open_type"] == OpenType.NONE]
     assert all(demo_rows.rows(code) is None for code in closed)
+    restricted = [spec["code"] for spec in demo_data.DATASETS if spec["data"]["open_type"] == OpenType.RESTRICTED]
+    assert [code for code in restricted if demo_rows.rows(code) is not None] == ["330100-000003"]
     assert demo_rows.rows("330000-999999") is None
 
 
 @pytest.mark.django_db
 def test_seeding_twice_changes_nothing_the_second_time(regions: None) -> None:
-    assert demo_seed() == len(demo_data.DATASETS) + len(OPEN)  # entries, and tables of the open ones
+    # Entries, and the tables of the open ones and of the one restricted with sample rows.
+    assert demo_seed() == len(demo_data.DATASETS) + len(OPEN) + 1
     assert demo_seed() == 0
     assert Dataset.objects.filter(status="published").count() == len(demo_data.DATASETS)
     hospitals = Dataset.objects.get(code="330000-000011")
