@@ -37,6 +37,17 @@ def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.SHUZHENG_WAREHOUSE_DIR = tmp_path / "warehouse"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings: Any) -> Iterator[None]:
+    # Every test client calls from the same address; tests of the limits set their own.
+    from django.core.cache import cache
+
+    settings.SHUZHENG_OPEN_RATE_ANONYMOUS = settings.SHUZHENG_OPEN_RATE_KEY = "100000/m"
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def signing_key() -> str:
     """An RSA key for signing ID tokens, made once per test run."""

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,22 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- cache ------------------------------------------------------------------
+
+# Rate limits count in this cache. The default keeps counters inside each server
+# process (one laptop); several processes or hosts share them through Redis.
+CACHE_URL = env_str("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_URL must be locmem:// or a redis:// URL")
+# django-ratelimit knows only third-party Redis backends; Django's own increments atomically too.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if CACHE_URL == "locmem://":
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")  # per-process counters, chosen above
 
 # --- database ---------------------------------------------------------------
 
@@ -337,6 +354,14 @@ SHUZHENG_DEMO_PASSWORD = env_str("SHUZHENG_DEMO_PASSWORD", "demo-pass-2025")
 SHUZHENG_PORTAL_PUBLISHER = env_str("SHUZHENG_PORTAL_PUBLISHER", "浙江省大数据发展管理局")
 # The licence of every open dataset's distributions (a URI, dct:license).
 SHUZHENG_OPEN_DATA_LICENCE = env_str("SHUZHENG_OPEN_DATA_LICENCE", "https://creativecommons.org/licenses/by/4.0/")
+# Working days a department has to decide on an application for a restricted dataset.
+SHUZHENG_OPEN_APPLICATION_DAYS = env_int("SHUZHENG_OPEN_APPLICATION_DAYS", 10)
+# The longest use an approval grants; the applicant asks for up to this many days.
+SHUZHENG_OPEN_ACCESS_MAX_DAYS = env_int("SHUZHENG_OPEN_ACCESS_MAX_DAYS", 365)
+# Calls to the open-data APIs and downloads, per client address without a key and per user with one
+# (django-ratelimit rates: "60/m", "1000/h").
+SHUZHENG_OPEN_RATE_ANONYMOUS = env_str("SHUZHENG_OPEN_RATE_ANONYMOUS", "60/m")
+SHUZHENG_OPEN_RATE_KEY = env_str("SHUZHENG_OPEN_RATE_KEY", "600/m")
 
 # --- audit trail --------------------------------------------------------------
 

@@ -55,6 +55,7 @@ from shuzheng.catalog.selectors import (
     resource_open,
     resource_rows,
 )
+from shuzheng.opendata import limits, services
 from shuzheng.opendata.dcat import FILE_FORMATS
 
 SEARCH_ROWS_MAX = 1000  # CKAN's ckan.search.rows_max
@@ -845,6 +846,7 @@ def datastore_search(call: Call) -> dict[str, Any]:
     resource = resource_open(key=identifier)
     if resource is None or not resource.table:
         raise NotFound(gettext("未找到：资源 %(id)s") % {"id": identifier})
+    services.usage_count(dataset=resource.dataset, api_calls=1)
     columns = {column.name: column for column in resource_columns(resource=resource)}
     raw_filters = params.structured("filters") or {}
     if not isinstance(raw_filters, dict):
@@ -974,6 +976,17 @@ def action(request: HttpRequest, action: str) -> JsonResponse:
     if request.method not in ("GET", "POST"):
         response = _answer(help_url, 405, error={"__type": "Bad Request", "message": gettext("只接受 GET 和 POST")})
         response["Allow"] = "GET, POST"
+        return response
+    try:
+        token = limits.caller_token(request)
+    except limits.InvalidKey:
+        error = {"__type": "Authorization Error", "message": gettext("访问密钥无效、已过期或不适用于开放数据接口")}
+        return _answer(help_url, 403, error=error)
+    wait = limits.retry_after(request, token)
+    if wait is not None:
+        message = gettext("调用过于频繁，请 %(seconds)d 秒后再试") % {"seconds": wait}
+        response = _answer(help_url, 429, error={"__type": "Throttled", "message": message})
+        response["Retry-After"] = str(wait)
         return response
     try:
         function = ACTIONS.get(action)

@@ -5,16 +5,21 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from rdflib import Graph
 
+from shuzheng.accounts.selectors import memberships_of, user_can
 from shuzheng.catalog.schemas import OpenType, Theme, UpdateFrequency
 from shuzheng.catalog.selectors import (
     datasets_matching,
@@ -23,8 +28,11 @@ from shuzheng.catalog.selectors import (
     resource_export,
     resource_rows,
 )
+from shuzheng.core.access import official_required
 from shuzheng.core.selectors import region_get
-from shuzheng.opendata import dcat
+from shuzheng.opendata import dcat, deidentify, limits, selectors, services
+from shuzheng.opendata.choices import ApplicationStatus, Treatment
+from shuzheng.opendata.forms import ApplicationForm, DecisionForm, ReportForm
 
 
 def _rdf_response(graph: Graph, extension: str) -> HttpResponse:
@@ -85,8 +93,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "themes": themes,
         "departments": organisations_with_open_datasets(),
         "latest": datasets.order_by("-published_at", "code")[:6],
+        "usage": selectors.usage_totals(),
+        "popular": _popular(datasets),
     }
     return render(request, "opendata/home.html", context)
+
+
+def _popular(datasets: QuerySet[Any]) -> list[Any]:
+    ranked = selectors.most_used(limit=6)
+    found = datasets.in_bulk([pk for pk, _total in ranked])
+    popular = []
+    for pk, total in ranked:
+        if pk in found:
+            found[pk].usage_total = total
+            popular.append(found[pk])
+    return popular
 
 
 def organisations_with_open_datasets() -> list[Any]:
@@ -181,6 +202,10 @@ def dataset_page(request: HttpRequest, name: str) -> HttpResponse:
         "preview": preview,
         "examples": examples,
         "download_formats": DOWNLOAD_FORMATS,
+        "usage": selectors.usage_totals(dataset=found),
+        "my_application": selectors.applications_of_applicant(user=request.user).filter(dataset=found).first()
+        if request.user.is_authenticated
+        else None,
     }
     return render(request, "opendata/dataset.html", context)
 
@@ -199,6 +224,15 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     resource = _tabular(found)
     if resource is None or fmt not in dict(DOWNLOAD_FORMATS):
         raise Http404
+    try:
+        wait = limits.retry_after(request, limits.caller_token(request))
+    except limits.InvalidKey:
+        return HttpResponse(gettext("访问密钥无效或已过期"), status=403, content_type="text/plain; charset=utf-8")
+    if wait is not None:
+        response = render(request, "opendata/throttled.html", {"seconds": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    services.usage_count(dataset=found, downloads=1)
     content_types = {
         "csv": "text/csv; charset=utf-8",
         "json": "application/json",
@@ -224,5 +258,157 @@ def developers(request: HttpRequest) -> HttpResponse:
     examples = {
         "package_search": f"curl '{base}/api/3/action/package_search?q=营业执照&rows=5'",
         "cli": f"ckanapi action package_search q=营业执照 rows=5 -r {base}",
+        "restricted": f"curl -H 'Authorization: Bearer <密钥>' '{base}/api/v1/opendata/restricted/<数据集标识>/rows'",
     }
-    return render(request, "opendata/developers.html", {"examples": examples})
+    rates = {"anonymous": settings.SHUZHENG_OPEN_RATE_ANONYMOUS, "keyed": settings.SHUZHENG_OPEN_RATE_KEY}
+    return render(request, "opendata/developers.html", {"examples": examples, "rates": rates})
+
+
+# --- restricted opening (受限开放) ------------------------------------------------------------
+
+
+def _form_errors(form: forms.Form, exc: services.OpenDataInvalid, renamed: dict[str, str] | None = None) -> None:
+    for field, _code, message in exc.problems:
+        name = (renamed or {}).get(field, field)
+        form.add_error(name if name in form.fields else None, message)
+
+
+def apply(request: HttpRequest, name: str) -> HttpResponse:
+    """Apply for a restricted dataset: purpose, scenario, security measures, the signed agreement."""
+    dataset = get_object_or_404(
+        datasets_open(include_restricted=True).filter(open_type=OpenType.RESTRICTED).select_related("organisation"),
+        name=name,
+    )
+    choices = [(field.name, field.label) for field in services.requestable_fields(dataset)]
+    memberships = memberships_of(user=request.user)
+    legal_persons = [(membership.legal_person.pk, membership.legal_person.name) for membership in memberships]
+    form = ApplicationForm(request.POST or None, fields=choices, legal_persons=legal_persons)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        chosen = data.pop("legal_person", None)
+        data["fields"] = data.pop("columns")
+        legal_person = next((m.legal_person for m in memberships if m.legal_person.pk == chosen), None)
+        try:
+            application, _created = services.application_submit(
+                applicant=request.user, dataset=dataset, legal_person=legal_person, request=request, **data
+            )
+        except services.OpenDataInvalid as exc:
+            _form_errors(form, exc, {"fields": "columns"})
+        else:
+            messages.success(request, gettext("申请已提交，提供部门将在规定期限内答复"))
+            return redirect("opendata:application", application.number)
+    context = {"dataset": dataset, "form": form, "agreement": services.agreement_text()}
+    return render(request, "opendata/apply.html", context)
+
+
+def applications(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's applications."""
+    return render(
+        request,
+        "opendata/applications.html",
+        {"applications": selectors.applications_of_applicant(user=request.user)[:200]},
+    )
+
+
+def application(request: HttpRequest, number: str) -> HttpResponse:
+    """One application as its applicant sees it: status, the key once approved, use reports."""
+    found = selectors.application_visible(user=request.user, number=number)
+    if found is None or found.applicant_id != request.user.pk:
+        raise Http404
+    report_form = ReportForm(request.POST if request.POST.get("action") == "report" else None)
+    issued = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "key":
+                issued = services.application_key_issue(applicant=request.user, application=found, request=request)
+            elif action == "withdraw":
+                services.application_withdraw(applicant=request.user, application=found, request=request)
+                return redirect("opendata:application", number)
+            elif action == "report" and report_form.is_valid():
+                services.report_submit(
+                    applicant=request.user, application=found, request=request, **report_form.cleaned_data
+                )
+                messages.success(request, gettext("使用情况已报告"))
+                return redirect("opendata:application", number)
+        except services.OpenDataInvalid as exc:
+            if action == "report":
+                _form_errors(report_form, exc)
+            else:
+                messages.error(request, str(exc))
+        found = selectors.application_visible(user=request.user, number=number) or found
+    base = request.build_absolute_uri("/").rstrip("/")
+    context = {
+        "application": found,
+        "report_form": report_form,
+        "issued": issued,
+        "example": f"curl -H 'Authorization: Bearer <密钥>' '{base}{_rows_path(found.dataset.name)}?limit=10'",
+        "treatments": _treatments(found),
+    }
+    # The key is shown once: the page that shows it must not be cached anywhere.
+    response = render(request, "opendata/application.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _rows_path(name: str) -> str:
+    return reverse("api:restricted_rows", args=[name])
+
+
+def _treatments(application: Any) -> list[tuple[Any, Any]]:
+    labels = dict(Treatment.choices)
+    return [
+        (field, labels[deidentify.treatment(field)])
+        for field in services.requestable_fields(application.dataset)
+        if field.name in application.fields
+    ]
+
+
+@official_required
+def department_applications(request: HttpRequest) -> HttpResponse:
+    """The department's inbox: pending applications first, by deadline."""
+    status = request.GET.get("status", "")
+    found = selectors.applications_for_department(user=request.user, status=status)
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    overdue = {item.pk for item in page if selectors.application_overdue(item)}
+    context = {"page": page, "overdue": overdue, "status": status, "statuses": ApplicationStatus.choices}
+    return render(request, "opendata/department_applications.html", context)
+
+
+@official_required
+def department_application(request: HttpRequest, number: str) -> HttpResponse:
+    """Decide on one application, or end an approved use."""
+    found = selectors.application_visible(user=request.user, number=number)
+    if found is None:
+        raise Http404
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        reason = form.cleaned_data["reason"]
+        try:
+            if action in ("approve", "refuse"):
+                services.application_decide(
+                    official=request.user,
+                    application=found,
+                    approve=action == "approve",
+                    reason=reason,
+                    request=request,
+                )
+            elif action == "terminate":
+                services.application_terminate(official=request.user, application=found, reason=reason, request=request)
+        except services.OpenDataForbidden:
+            return render(request, "workbench/forbidden.html", status=403)
+        except services.OpenDataInvalid as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, gettext("已处理"))
+            return redirect("opendata:department-application", number)
+    context = {
+        "application": found,
+        "form": form,
+        "overdue": selectors.application_overdue(found),
+        "can_decide": user_can(request.user, services.DECIDE, found),
+        "treatments": _treatments(found),
+        "reports": found.reports.all(),
+    }
+    return render(request, "opendata/department_application.html", context)

@@ -1,0 +1,248 @@
+"""Restricted opening (受限开放): apply, decide within working days, a dataset-limited expiring key,
+de-identified rows, use reports — and who may do each."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.utils import timezone
+
+from shuzheng.core.selectors import audit_events
+from shuzheng.core.workdays import add_working_days
+from shuzheng.opendata import deidentify, selectors, services
+from shuzheng.opendata.tests.factories import application_body, approved, submit
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/opendata/"
+
+
+def error_fields(response: Any) -> set[str]:
+    return {error["field"] for error in response.json()["errors"]}
+
+
+def test_an_application_names_what_is_wrong_field_by_field(
+    world: dict[str, Any], signed_in: Callable[[Any], Client]
+) -> None:
+    client = signed_in(world["applicant"])
+    body = application_body(
+        purpose="研究",
+        scenario="",
+        security_measures="有",
+        days=400,
+        agreed=False,
+        signed_name="王小梅",
+        fields=["operator_name", "id_number"],
+    )
+    response = client.post(API + "applications", body, content_type="application/json")
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert error_fields(response) == {
+        "purpose",
+        "scenario",
+        "security_measures",
+        "days",
+        "agreed",
+        "signed_name",
+        "fields",
+    }
+    assert not selectors.applications_of_applicant(user=world["applicant"]).exists()
+
+
+@pytest.mark.parametrize("dataset", ["ds-330100-000051", "ds-nonexistent"])
+def test_only_restricted_datasets_are_applied_for(
+    world: dict[str, Any], signed_in: Callable[[Any], Client], dataset: str
+) -> None:
+    response = signed_in(world["applicant"]).post(
+        API + "applications", application_body(dataset), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert error_fields(response) == {"dataset"}
+
+
+def test_a_second_click_returns_the_same_application(world: dict[str, Any], signed_in: Callable[[Any], Client]) -> None:
+    client = signed_in(world["applicant"])
+    first = client.post(API + "applications", application_body(), content_type="application/json")
+    again = client.post(API + "applications", application_body(), content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["number"] == again.json()["number"]
+    assert first.json()["fields"] == ["uscc", "operator_name", "mobile", "address", "staff"]
+    assert selectors.applications_of_applicant(user=world["applicant"]).count() == 1
+
+
+def test_the_department_must_answer_within_the_configured_working_days(world: dict[str, Any], settings: Any) -> None:
+    settings.SHUZHENG_OPEN_APPLICATION_DAYS = 3
+    application = submit(world)
+    assert application.due_on == add_working_days(timezone.localdate(), 3)
+    assert application.number.startswith(f"KF{timezone.now():%Y}")
+    assert application.agreement_version == services.AGREEMENT_VERSION
+    assert len(application.agreement_digest) == 64
+    assert not selectors.application_overdue(application)
+    application.due_on = timezone.localdate() - datetime.timedelta(days=1)
+    assert selectors.application_overdue(application)
+
+
+def test_who_may_see_and_decide(
+    world: dict[str, Any], assert_access: Callable[..., None], signed_in: Callable[[Any], Client]
+) -> None:
+    application = submit(world)
+    url = f"{API}applications/{application.number}"
+    assert_access(
+        "get",
+        url,
+        anonymous=401,
+        applicant=(world["applicant"], 200),
+        officer=(world["officer"], 200),
+        same_role_other_department=(world["elsewhere"], 404),
+        stranger=(world["stranger"], 404),
+    )
+    body = {"approve": True, "reason": ""}
+    for user, expected in ((world["elsewhere"], 404), (world["stranger"], 404), (world["applicant"], 403)):
+        response = signed_in(user).post(url + "/decision", body, content_type="application/json")
+        assert response.status_code == expected
+    assert signed_in(world["officer"]).get(API + "department/applications").json()[0]["number"] == application.number
+    assert signed_in(world["elsewhere"]).get(API + "department/applications").json() == []
+    response = signed_in(world["officer"]).post(url + "/decision", body, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved"
+    again = signed_in(world["officer"]).post(url + "/decision", body, content_type="application/json")
+    assert again.status_code == 422
+
+
+def test_a_refusal_needs_reasons(world: dict[str, Any], signed_in: Callable[[Any], Client]) -> None:
+    application = submit(world)
+    url = f"{API}applications/{application.number}/decision"
+    officer = signed_in(world["officer"])
+    refused = officer.post(url, {"approve": False, "reason": " "}, content_type="application/json")
+    assert refused.status_code == 422
+    assert error_fields(refused) == {"reason"}
+    officer.post(url, {"approve": False, "reason": "用途与数据无关"}, content_type="application/json")
+    assert selectors.applications_of_applicant(user=world["applicant"]).get().status == "refused"
+
+
+def test_an_officer_cannot_approve_their_own_application(world: dict[str, Any]) -> None:
+    data = application_body(signed_name="钱立群")
+    data.pop("dataset")
+    own, _ = services.application_submit(applicant=world["officer"], dataset=world["restricted"], **data)
+    with pytest.raises(services.OpenDataInvalid) as refused:
+        services.application_decide(official=world["officer"], application=own, approve=True, reason="")
+    assert refused.value.problems[0][1] == "own_application"
+
+
+def test_an_approval_gives_a_key_to_that_dataset_only_with_people_de_identified(
+    world: dict[str, Any], signed_in: Callable[[Any], Client]
+) -> None:
+    application = approved(world)
+    client = signed_in(world["applicant"])
+    assert signed_in(world["stranger"]).post(f"{API}applications/{application.number}/key").status_code == 404
+    issued = client.post(f"{API}applications/{application.number}/key")
+    assert issued.status_code == 201
+    key = issued.json()["key"]
+    expires = datetime.datetime.fromisoformat(issued.json()["expires_at"])
+    assert abs(expires - application.valid_until) < datetime.timedelta(milliseconds=1)
+    bearer = Client(headers={"Authorization": f"Bearer {key}"})
+    page = bearer.get(f"{API}restricted/ds-330100-000050/rows", {"limit": 10})
+    assert page.status_code == 200
+    body = page.json()
+    assert body["total"] == 3
+    treatments = {column["name"]: column["treatment"] for column in body["columns"]}
+    assert treatments == {
+        "uscc": "plain",
+        "operator_name": "pseudonym",
+        "mobile": "masked",
+        "address": "plain",
+        "staff": "plain",
+    }
+    rows = sorted(body["rows"], key=lambda row: row["uscc"])
+    assert [row["mobile"] for row in rows] == ["138****2345", "139****4321", "138****2345"]
+    names = [row["operator_name"] for row in rows]
+    assert "周建国" not in names
+    assert names[0] == names[2] != names[1]  # the same person is the same pseudonym within this use
+    assert all(name.startswith("P") and len(name) == 16 for name in names)
+    # Not another dataset, not without the key.
+    assert bearer.get(f"{API}restricted/ds-330100-000051/rows").status_code == 403
+    assert Client().get(f"{API}restricted/ds-330100-000050/rows").status_code == 401
+    reads = audit_events().filter(action="opendata.restricted.read", actor_id=world["applicant"].pk)
+    assert reads.count() == 1
+    assert reads.get().purpose == application.number
+    assert selectors.usage_totals(dataset=world["restricted"])["api_calls"] == 1
+
+
+def test_pseudonyms_differ_between_applications(world: dict[str, Any]) -> None:
+    first = deidentify.pseudonym("周建国", context="opendata.application.1")
+    assert first == deidentify.pseudonym("周建国", context="opendata.application.1")
+    assert first != deidentify.pseudonym("周建国", context="opendata.application.2")
+
+
+def test_a_new_key_replaces_the_old_and_termination_stops_both(
+    world: dict[str, Any], signed_in: Callable[[Any], Client]
+) -> None:
+    application = approved(world)
+    first = services.application_key_issue(applicant=world["applicant"], application=application)
+    second = services.application_key_issue(applicant=world["applicant"], application=application)
+    url = f"{API}restricted/ds-330100-000050/rows"
+    assert Client(headers={"Authorization": f"Bearer {first.plaintext}"}).get(url).status_code == 401
+    assert Client(headers={"Authorization": f"Bearer {second.plaintext}"}).get(url).status_code == 200
+    response = signed_in(world["officer"]).post(
+        f"{API}applications/{application.number}/terminate",
+        {"reason": "发现超范围使用"},
+        content_type="application/json",
+    )
+    assert response.json()["status"] == "terminated"
+    assert Client(headers={"Authorization": f"Bearer {second.plaintext}"}).get(url).status_code == 401
+
+
+def test_an_expired_approval_reads_nothing(world: dict[str, Any]) -> None:
+    application = approved(world)
+    issued = services.application_key_issue(applicant=world["applicant"], application=application)
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    type(application).objects.filter(pk=application.pk).update(valid_until=past)
+    assert selectors.application_for_key(token=issued.token, dataset_name="ds-330100-000050") is None
+    with pytest.raises(services.OpenDataInvalid):
+        services.application_key_issue(applicant=world["applicant"], application=application)
+
+
+def test_the_applicant_reports_on_use(world: dict[str, Any], signed_in: Callable[[Any], Client]) -> None:
+    application = approved(world)
+    url = f"{API}applications/{application.number}/reports"
+    body = {"summary": "完成行业分布统计，形成研究报告初稿", "outcomes": "论文一篇（投稿中）"}
+    assert signed_in(world["stranger"]).post(url, body, content_type="application/json").status_code == 404
+    too_short = signed_in(world["applicant"]).post(url, {"summary": "用了"}, content_type="application/json")
+    assert error_fields(too_short) == {"summary"}
+    assert signed_in(world["applicant"]).post(url, body, content_type="application/json").status_code == 201
+    assert [report["summary"] for report in signed_in(world["officer"]).get(url).json()] == [body["summary"]]
+    assert audit_events().filter(action="opendata.application.report").count() == 1
+
+
+def test_the_applicant_withdraws_before_the_decision(world: dict[str, Any], signed_in: Callable[[Any], Client]) -> None:
+    application = submit(world)
+    url = f"{API}applications/{application.number}/withdraw"
+    assert signed_in(world["stranger"]).post(url).status_code == 404
+    assert signed_in(world["applicant"]).post(url).json()["status"] == "withdrawn"
+    assert signed_in(world["applicant"]).post(url).status_code == 422
+
+
+def test_field_treatments_follow_the_grade() -> None:
+    field = apps.get_model("catalog", "DatasetField")
+    assert deidentify.treatment(field(grade="L4", data_type="string")) == "withheld"
+    assert deidentify.treatment(field(grade="L3", data_type="string", identifies_person=True)) == "pseudonym"
+    assert deidentify.treatment(field(grade="L2", data_type="string", identifies_person=True)) == "masked"
+    assert deidentify.treatment(field(grade="L3", data_type="decimal", identifies_person=True)) == "plain"
+    assert deidentify.treatment(field(grade="L2", data_type="string")) == "plain"
+    assert [deidentify.mask(value) for value in ("张三", "欧阳", "张晓明", "13857112345", "ABCDEF")] == [
+        "张*",
+        "欧*",
+        "张*明",
+        "138****2345",
+        "A****F",
+    ]
+    assert deidentify.row(
+        {"a": "x", "b": None, "c": 1}, {"a": "withheld", "b": "masked", "c": "plain"}, context=""
+    ) == {
+        "b": None,
+        "c": 1,
+    }
