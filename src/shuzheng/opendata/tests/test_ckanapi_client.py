@@ -22,8 +22,8 @@ from django.apps import apps
 
 from shuzheng.catalog import selectors, services
 from shuzheng.core import demo
-from shuzheng.opendata.tests.test_ckan import build_catalogue, payload
 from shuzheng.opendata.tests.test_ckan import fields as licence_fields
+from shuzheng.opendata.tests.test_ckan import payload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,11 +36,7 @@ CKANAPI = Path(sys.executable).with_name("ckanapi")
 def catalogue(
     regions: None, make_organisation: Callable[..., Any], make_user: Callable[..., Any], grant: Callable[..., Any]
 ) -> dict[str, Any]:
-    seeder = demo.seeders().get("catalog.datasets")
-    if seeder is not None:
-        seeder()
-    else:
-        build_catalogue(make_organisation)
+    demo.seeders()["catalog.datasets"]()
     department = make_organisation("杭州市市场监督管理局", "330100")
     author = make_user("cataloguer", kind="official", organisation=department)
     grant(author, services.VIEW, services.EDIT)

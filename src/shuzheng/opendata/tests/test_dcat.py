@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib.util
 from collections.abc import Callable
 from functools import cache
 from io import StringIO
@@ -339,8 +338,6 @@ def test_the_shapes_do_catch_a_broken_catalogue(client: Client, catalogue: dict[
 
 
 def test_the_demo_catalogue_passes_the_dcat_ap_shapes(client: Client) -> None:
-    if importlib.util.find_spec("shuzheng.catalog.demo") is None:
-        pytest.skip("the demo catalogue (shuzheng.catalog.demo) does not exist yet")
     call_command("seed_demo", stdout=StringIO())
     graph = fetch(client, "/catalog.ttl", "ttl")
 
