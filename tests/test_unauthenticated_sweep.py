@@ -60,6 +60,7 @@ PUBLIC_PAGES = {
     "open/datasets/<slug:name>/",
     "open/datasets/<slug:name>/download.<str:fmt>",
     "open/organisations/<int:pk>/",
+    "open/themes/<slug:code>/",
     "open/developers/",
     # The API's own documents.
     "api/v1/openapi.json",

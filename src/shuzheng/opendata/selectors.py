@@ -49,11 +49,13 @@ def application_overdue(application: AccessApplication) -> bool:
     return application.status == ApplicationStatus.SUBMITTED and application.due_on < timezone.localdate()
 
 
-def usage_totals(*, dataset: Any = None, days: int | None = None) -> dict[str, int]:
-    """Downloads and API calls, of one dataset or all, over the last ``days`` or ever."""
+def usage_totals(*, dataset: Any = None, datasets: Any = None, days: int | None = None) -> dict[str, int]:
+    """Downloads and API calls of one dataset, of some (a queryset) or of all, over the last ``days`` or ever."""
     usage = UsageDaily.objects.all()
     if dataset is not None:
         usage = usage.filter(dataset=dataset)
+    if datasets is not None:
+        usage = usage.filter(dataset__in=datasets.values("pk"))
     if days is not None:
         usage = usage.filter(day__gt=timezone.localdate() - datetime.timedelta(days=days))
     totals = usage.aggregate(downloads=Sum("downloads"), api_calls=Sum("api_calls"))

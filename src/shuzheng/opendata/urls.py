@@ -15,6 +15,7 @@ urlpatterns = [
     path("workbench/open-applications/", views.department_applications, name="department-applications"),
     path("workbench/open-applications/<str:number>/", views.department_application, name="department-application"),
     path("open/organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("open/themes/<slug:code>/", views.theme, name="theme"),
     path("open/developers/", views.developers, name="developers"),
     path("catalog.ttl", views.catalog, {"extension": "ttl"}, name="catalog-ttl"),
     path("catalog.jsonld", views.catalog, {"extension": "jsonld"}, name="catalog-jsonld"),

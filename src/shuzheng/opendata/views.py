@@ -124,8 +124,13 @@ def organisations_with_open_datasets() -> list[Any]:
 @login_not_required
 def search(request: HttpRequest) -> HttpResponse:
     """Search with facets: every facet narrows the results, and shows its counts within them."""
+    return _search(request, fixed={}, heading=None)
+
+
+def _search(request: HttpRequest, *, fixed: dict[str, str], heading: dict[str, Any] | None) -> HttpResponse:
+    # ``fixed`` facets are the page's own (a department's, a theme's page): applied, not offered.
     query = request.GET.get("q", "").strip()[:100]
-    chosen = {key: request.GET.get(key, "") for key, _title, _field in FACETS if request.GET.get(key)}
+    chosen = {key: request.GET.get(key, "") for key, _title, _field in FACETS if request.GET.get(key)} | fixed
     datasets = _portal_datasets()
     if query:
         datasets = datasets_matching(datasets, query)
@@ -133,11 +138,22 @@ def search(request: HttpRequest) -> HttpResponse:
         if key in chosen:
             datasets = datasets.filter(**{field: chosen[key]})
     datasets = datasets.distinct()
-    facets = [_facet(request, datasets, key, title, field, chosen.get(key)) for key, title, field in FACETS]
+    facets = [
+        _facet(request, datasets, key, title, field, chosen.get(key))
+        for key, title, field in FACETS
+        if key not in fixed
+    ]
     page = Paginator(datasets.order_by("-published_at", "code"), PAGE_SIZE).get_page(request.GET.get("page"))
-    kept = list(chosen.items())
+    kept = [(key, value) for key, value in chosen.items() if key not in fixed]
     page_query = urlencode([("q", query), *kept]) if query else urlencode(kept)
-    context = {"query": query, "kept": kept, "facets": facets, "page": page, "page_query": page_query}
+    context = {
+        "query": query,
+        "kept": kept,
+        "facets": facets,
+        "page": page,
+        "page_query": page_query,
+        "heading": heading,
+    }
     return render(request, "opendata/search.html", context)
 
 
@@ -248,8 +264,31 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @login_not_required
 def organisation(request: HttpRequest, pk: int) -> HttpResponse:
-    """A department's page: its open datasets (the DCAT publisher URI resolves here)."""
-    return redirect(f"{reverse('opendata:search')}?{urlencode({'organisation': pk})}")
+    """A department's page: what it opens, and how much it is used (the DCAT publisher URI resolves here)."""
+    datasets = _portal_datasets().filter(organisation_id=pk)
+    first = datasets.select_related("organisation").first()
+    if first is None:
+        raise Http404
+    heading = {
+        "title": first.organisation.name,
+        "usage": selectors.usage_totals(datasets=datasets),
+        "count": datasets.count(),
+    }
+    return _search(request, fixed={"organisation": str(pk)}, heading=heading)
+
+
+@login_not_required
+def theme(request: HttpRequest, code: str) -> HttpResponse:
+    """A theme's page: the open datasets of every department on one subject."""
+    if code not in Theme.values:
+        raise Http404
+    datasets = _portal_datasets().filter(theme=code)
+    heading = {
+        "title": Theme(code).label,
+        "usage": selectors.usage_totals(datasets=datasets),
+        "count": datasets.count(),
+    }
+    return _search(request, fixed={"theme": code}, heading=heading)
 
 
 @login_not_required

@@ -99,3 +99,21 @@ def test_restricted_datasets_show_metadata_but_no_data(client: Client, demo: Non
     assert page.context["preview"] is None
     assert "受限开放" in page.content.decode()
     assert client.get(f"/open/datasets/{name}/download.csv").status_code == 404
+
+
+def test_department_and_theme_pages(client: Client, demo: None) -> None:
+    organisation_id = datasets_open().values_list("organisation_id", flat=True).first()
+    department = client.get(f"/open/organisations/{organisation_id}/")
+    assert department.status_code == 200
+    listed = department.context["page"].paginator.object_list
+    assert {dataset.organisation_id for dataset in listed} == {organisation_id}
+    assert department.context["heading"]["count"] == len(listed)
+    assert "organisation" not in {facet["key"] for facet in department.context["facets"]}
+    narrowed = client.get(f"/open/organisations/{organisation_id}/", {"open_type": "unconditional"})
+    assert all(dataset.open_type == "unconditional" for dataset in narrowed.context["page"])
+    theme = client.get("/open/themes/transport/")
+    assert theme.context["heading"]["title"] == "交通出行"
+    assert theme.context["heading"]["count"] > 0
+    assert {dataset.theme for dataset in theme.context["page"]} == {"transport"}
+    assert client.get("/open/themes/nonsense/").status_code == 404
+    assert client.get("/open/organisations/999999/").status_code == 404
