@@ -70,3 +70,22 @@ def screenshot() -> Any:
         return path
 
     return take
+
+
+@pytest.fixture
+def sign_in_official() -> Any:
+    """Sign an official in on the page shown (a workbench page redirects to the sign-in): password,
+    then the code their authenticator shows now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def sign_in(page: Any, user: Any) -> None:
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill("test-pass-2025")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url("**/login/verify/**")
+        device = TOTPDevice.objects.get(user=user)
+        page.get_by_label("动态口令").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+        page.get_by_role("button", name="验证").click()
+
+    return sign_in

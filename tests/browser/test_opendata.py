@@ -42,11 +42,14 @@ def test_search_facet_and_download(page: Any, live_server: Any, regions: None, s
 
 
 def test_restricted_opening_from_application_to_decision(
-    page: Any, live_server: Any, organisation: Any, make_user: Any, grant: Any, screenshot: Any
+    page: Any,
+    live_server: Any,
+    organisation: Any,
+    make_user: Any,
+    grant: Any,
+    screenshot: Any,
+    sign_in_official: Any,
 ) -> None:
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from shuzheng.catalog import services as catalog
     from shuzheng.opendata import services
     from shuzheng.opendata.tests.factories import FIELDS, ROWS
@@ -84,13 +87,7 @@ def test_restricted_opening_from_application_to_decision(
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/workbench/open-applications/")
-    page.get_by_label("用户名").fill("qian")
-    page.get_by_label("密码").fill("test-pass-2025")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/login/verify/**")
-    device = TOTPDevice.objects.get(user=officer)
-    page.get_by_label("动态口令").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
-    page.get_by_role("button", name="验证").click()
+    sign_in_official(page, officer)
     page.wait_for_url("**/workbench/open-applications/")
     screenshot(page, "workbench-open-applications")
     page.get_by_role("link", name=number).click()
