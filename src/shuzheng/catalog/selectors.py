@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -111,3 +112,20 @@ def resource_export(*, resource: Resource, fmt: str) -> bytes:
     """The whole resource as ``csv``, ``json`` or ``xlsx`` (headers in Chinese for the spreadsheets)."""
     labels = {column.name: column.label for column in resource_columns(resource=resource)}
     return warehouse.export(resource.table, fmt, labels)
+
+
+def dataset_tables(*, datasets: Sequence[Dataset]) -> dict[int, Any]:
+    """Each dataset's rows as an Ibis table (its first tabular resource), all on one connection;
+    datasets without rows are left out."""
+    tables: dict[int, str] = {}
+    for dataset in datasets:
+        resource = next((resource for resource in dataset.resources.all() if resource.table), None)
+        if resource is not None and warehouse.exists(resource.table):
+            tables[dataset.pk] = resource.table
+    opened = warehouse.open_tables(list(tables.values()))
+    return {pk: opened[table] for pk, table in tables.items()}
+
+
+def datasets_with_codes(*, codes: Sequence[str]) -> QuerySet[Dataset]:
+    """Datasets by their codes, any status (for the command line and other apps' jobs)."""
+    return Dataset.objects.filter(code__in=list(codes)).select_related("organisation").order_by("code")

@@ -221,8 +221,14 @@ def exists(table: str) -> bool:
 
 
 def _table(table: str) -> Any:
+    return open_tables([table])[table]
+
+
+def open_tables(tables: Sequence[str]) -> dict[str, Any]:
+    """Ibis tables on one connection, so that one expression may combine them (a quality rule
+    checking one dataset's values against another's keys)."""
     connection = ibis.duckdb.connect()
-    return connection.read_parquet(_path(table), table_name=table)
+    return {table: connection.read_parquet(_path(table), table_name=table) for table in tables}
 
 
 def query(
