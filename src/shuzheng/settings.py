@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "shuzheng.accounts",
     "shuzheng.catalog",
     "shuzheng.opendata",
+    "shuzheng.quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

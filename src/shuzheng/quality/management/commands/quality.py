@@ -1,0 +1,69 @@
+"""`shuzheng quality check CODE [CODE …] | --all`: check datasets against their rules, with a
+summary table per dataset (failing rows per rule, the score)."""
+
+from __future__ import annotations
+
+from typing import IO, Any, cast
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from shuzheng.catalog.selectors import datasets_with_codes
+from shuzheng.quality import services
+from shuzheng.quality.models import QualityRule
+from shuzheng.quality.registry import rule_types
+
+
+class Command(BaseCommand):
+    help = "Check datasets against their quality rules and print what failed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{check}")
+        check = actions.add_parser("check", help="check the datasets named by code, or every dataset with rules")
+        check.add_argument("codes", nargs="*", metavar="CODE", help="dataset codes, e.g. 330100-000001")
+        check.add_argument("--all", action="store_true", help="every dataset that has rules")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        datasets = _datasets(options["codes"], options["all"])
+        # OutputWrapper passes write and flush through to the stream, which is all rich needs.
+        console = Console(file=cast(IO[str], self.stdout), width=120)
+        failed = 0
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("检查", total=len(datasets))
+            runs = []
+            for dataset in datasets:
+                progress.update(task, description=dataset.code)
+                runs.append((dataset, services.quality_check(dataset=dataset)))
+                progress.advance(task)
+        for dataset, run in runs:
+            console.print(_summary(dataset, run))
+            failed += run.status != "succeeded"
+        if failed:
+            raise CommandError(f"{failed} of {len(runs)} checks could not run")
+
+
+def _datasets(codes: list[str], every: bool) -> list[Any]:
+    if every:
+        codes = sorted(set(QualityRule.objects.values_list("dataset__code", flat=True)))
+    elif not codes:
+        raise CommandError("name dataset codes, or --all")
+    found = {dataset.code: dataset for dataset in datasets_with_codes(codes=codes)}
+    if missing := [code for code in codes if code not in found]:
+        raise CommandError(f"no such dataset: {', '.join(missing)}")
+    return [found[code] for code in codes]
+
+
+def _summary(dataset: Any, run: Any) -> Table:
+    title = f"{dataset.code} {dataset.title} — {run.rows} 行，得分 {run.score if run.score is not None else '—'}"
+    table = Table(title=title, title_justify="left")
+    for column in ("规则", "字段", "严重程度", "不通过"):
+        table.add_column(column, justify="right" if column == "不通过" else "left")
+    if run.status != "succeeded":
+        table.add_row(f"[red]{run.error}[/red]", "", "", "")
+    for result in run.results.select_related("rule").order_by("rule"):
+        rule = result.rule
+        name = str(rule_types()[rule.rule_type].name)
+        table.add_row(name, "、".join(rule.fields), rule.get_severity_display(), f"{result.failed:,}")
+    return table

@@ -1,0 +1,97 @@
+"""Validity of one field's values: a pattern, a list of allowed values, a range, a date format.
+Empty values pass here; completeness rules are about them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
+
+# Date formats a date held as text may take, as the pieces that make an ISO date of it.
+DATE_FORMATS = {
+    "YYYY-MM-DD": (r"^\d{4}-\d{2}-\d{2}$", ((0, 4), (5, 2), (8, 2))),
+    "YYYYMMDD": (r"^\d{8}$", ((0, 4), (4, 2), (6, 2))),
+    "YYYY/MM/DD": (r"^\d{4}/\d{2}/\d{2}$", ((0, 4), (5, 2), (8, 2))),
+    "YYYY年MM月DD日": (r"^\d{4}年\d{2}月\d{2}日$", ((0, 4), (5, 2), (8, 2))),
+}
+
+
+def present(column: Any) -> Any:
+    return column.notnull() & (column.cast("string").strip() != "")
+
+
+def _regex(table: Any, rule: Declared, context: Context) -> Any:
+    column = table[rule.fields[0]]
+    return present(column) & ~column.cast("string").re_search(rule.params["pattern"])
+
+
+def _check_regex(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:
+    try:
+        re.compile(str(rule.params.get("pattern", "")))
+    except re.error as exc:
+        return [("pattern", gettext("正则表达式有误：%(error)s") % {"error": exc})]
+    return [] if rule.params.get("pattern") else [("pattern", gettext("请填写正则表达式"))]
+
+
+def _enum(table: Any, rule: Declared, context: Context) -> Any:
+    column = table[rule.fields[0]]
+    return present(column) & ~column.cast("string").isin([str(value) for value in rule.params["values"]])
+
+
+def _check_enum(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:
+    values = rule.params.get("values")
+    ok = isinstance(values, list) and values and all(isinstance(value, str | int) for value in values)
+    return [] if ok else [("values", gettext("请列出允许的取值"))]
+
+
+def _range(table: Any, rule: Declared, context: Context) -> Any:
+    column = table[rule.fields[0]]
+    low, high = rule.params.get("min"), rule.params.get("max")
+    outside = ibis.literal(False)
+    if low is not None:
+        outside = outside | (column < ibis.literal(low).cast(column.type()))
+    if high is not None:
+        outside = outside | (column > ibis.literal(high).cast(column.type()))
+    return column.notnull() & outside
+
+
+def _check_range(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:
+    if rule.params.get("min") is None and rule.params.get("max") is None:
+        return [("min", gettext("请至少填写最小值或最大值"))]
+    if types.get(rule.fields[0]) not in {"integer", "decimal", "date", "datetime"}:
+        return [("fields", gettext("范围规则只适用于数值和日期字段"))]
+    return []
+
+
+def iso_date(column: Any, date_format: str) -> Any:
+    """The text as a date (null where it is not one), read in one of DATE_FORMATS."""
+    pattern, pieces = DATE_FORMATS[date_format]
+    text = column.cast("string").strip()
+    year, month, day = (text.substr(start, length) for start, length in pieces)
+    iso = year.concat("-", month, "-", day)
+    return ibis.ifelse(text.re_search(pattern), iso.try_cast("date"), ibis.null("date"))
+
+
+def _date_format(table: Any, rule: Declared, context: Context) -> Any:
+    column = table[rule.fields[0]]
+    return present(column) & iso_date(column, rule.params.get("format", "YYYY-MM-DD")).isnull()
+
+
+def _check_date_format(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:
+    if rule.params.get("format", "YYYY-MM-DD") not in DATE_FORMATS:
+        return [("format", gettext("日期格式应为 %(formats)s 之一") % {"formats": "、".join(DATE_FORMATS)})]
+    return []
+
+
+rule_type_register(RuleType("regex", _("符合正则表达式"), "validity", _regex, fields=1, validate=_check_regex))
+rule_type_register(RuleType("enum", _("取值在列表中"), "validity", _enum, fields=1, validate=_check_enum))
+rule_type_register(RuleType("range", _("取值在范围内"), "validity", _range, fields=1, validate=_check_range))
+rule_type_register(
+    RuleType("date_format", _("日期格式"), "validity", _date_format, fields=1, validate=_check_date_format)
+)

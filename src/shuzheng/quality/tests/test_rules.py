@@ -1,0 +1,173 @@
+"""Each rule type on rows that pass and rows that fail, computed in the engine; the identifier
+checks agree with the platform's own validators on thousands of generated values."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+
+import ibis
+import pytest
+from stdnum.cn import ric
+
+from shuzheng.core.identifiers import is_valid_resident_id
+from shuzheng.quality import engine
+from shuzheng.quality.registry import Context, Declared
+
+NOW = Context(now=datetime.datetime(2026, 11, 28, 12, tzinfo=datetime.UTC))
+
+
+def failing(values: dict[str, list[Any]], rule: Declared, context: Context = NOW) -> list[int]:
+    """The positions of the rows ``rule`` fails."""
+    table = ibis.memtable({"_position": list(range(len(next(iter(values.values()))))), **values})
+    marked = engine.flagged(table, [rule], context)
+    found = marked.filter(marked["_rule_0"]).order_by("_position")["_position"].to_pyarrow().to_pylist()
+    report = engine.run(table, [rule], context)
+    assert report.outcomes[0].failed == len(found)
+    return list(found)
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("rule", "values", "expected"),
+    [
+        (Declared("not_null", ["a"]), {"a": ["x", None, "", " "]}, [1]),
+        (Declared("not_blank", ["a"]), {"a": ["x", None, "", " "]}, [1, 2, 3]),
+        (Declared("regex", ["a"], {"pattern": r"^\d{6}$"}), {"a": ["330106", "33010", None, "3301066"]}, [1, 3]),
+        (Declared("enum", ["a"], {"values": ["男", "女"]}), {"a": ["男", "女", "未知", None]}, [2]),
+        (Declared("range", ["n"], {"min": 0, "max": 150}), {"n": [0, 150, -1, 151, None]}, [2, 3]),
+        (Declared("range", ["d"], {"min": "2000-01-01"}), {"d": [D(2000, 1, 1), D(1999, 12, 31)]}, [1]),
+        (
+            Declared("date_format", ["a"], {"format": "YYYYMMDD"}),
+            {"a": ["20240229", "20230229", "2024-01-01", "", "20241301"]},
+            [1, 2, 4],
+        ),
+        (
+            Declared("date_format", ["a"], {"format": "YYYY年MM月DD日"}),
+            {"a": ["2024年02月29日", "2024年2月9日", None]},
+            [1],
+        ),
+        (
+            Declared("resident_id", ["a"]),
+            # valid; wrong check digit; lower-case x accepted; 15 digits; born in the future; unknown province
+            {
+                "a": [
+                    "11010519491231002X",
+                    "110105194912310021",
+                    "11010519491231002x",
+                    "110105491231002",
+                    "110105203001010017",
+                    "990105194912310021",
+                    None,
+                ]
+            },
+            [1, 3, 4, 5],
+        ),
+        (
+            Declared("uscc", ["a"]),
+            {
+                "a": [
+                    "91330100MA2H3X4Y6M",
+                    "91330100MA2H3X4Y6N",
+                    "91330100ma2h3x4y6m",
+                    "91330100MA2H3X4Y6",
+                    "I1330100MA2H3X4Y6M",
+                ]
+            },
+            [1, 3, 4],
+        ),
+        (Declared("region_code", ["a"]), {"a": ["330106", "330199", "330184", "999999", ""]}, [1, 3]),
+        (
+            Declared("mobile", ["a"]),
+            {"a": ["13857112345", "12857112345", "1385711234", "+8613857112345", None]},
+            [1, 2, 3],
+        ),
+        (Declared("unique", ["a"]), {"a": ["x", "y", "x", None, None]}, [0, 2]),
+        (Declared("unique", ["a", "b"]), {"a": ["x", "x", "x", "y"], "b": [1, 2, 1, 1]}, [0, 2]),
+        (
+            Declared("id_agrees", ["id"], {"birth_date": "birth", "sex": "sex"}),
+            {
+                "id": ["11010519491231002X", "11010519491231002X", "11010519491231002X", "11010519491231001X", "bad"],
+                "birth": [D(1949, 12, 31), D(1949, 12, 30), D(1949, 12, 31), D(1949, 12, 31), D(2000, 1, 1)],
+                "sex": ["女", "女", "男", "1", "男"],
+            },
+            [1, 2],
+        ),
+        (
+            Declared("order", ["start", "end"]),
+            {"start": [D(2024, 1, 1), D(2024, 1, 2), None], "end": [D(2024, 1, 1), D(2024, 1, 1), D(2024, 1, 1)]},
+            [1],
+        ),
+    ],
+    ids=lambda value: value.rule_type if isinstance(value, Declared) else "",
+)
+def test_each_rule_type_passes_and_fails_the_right_rows(
+    rule: Declared, values: dict[str, Any], expected: list[int]
+) -> None:
+    assert failing(values, rule) == expected
+
+
+def test_a_dataset_is_fresh_while_its_newest_row_is_young_enough() -> None:
+    rule = Declared("fresh", ["updated"], {"frequency": "daily"})
+    fresh = ibis.memtable({"updated": [D(2026, 11, 20), D(2026, 11, 27)]})
+    stale = ibis.memtable({"updated": [D(2026, 11, 20), D(2026, 11, 25)]})
+    empty = ibis.memtable({"updated": [None]}, schema={"updated": "date"})
+    assert [engine.run(table, [rule], NOW).outcomes[0].failed for table in (fresh, stale, empty)] == [0, 1, 1]
+
+
+def test_a_value_must_exist_among_another_datasets_keys() -> None:
+    enterprises = ibis.memtable({"uscc": ["91330100MA2H3X4Y6M"]})
+    staff = ibis.memtable({"employer": ["91330100MA2H3X4Y6M", "91330106MA2H0000X1", None]})
+    rule = Declared("exists_in", ["employer"], {"dataset": "330000-000001", "field": "uscc"})
+    report = engine.run(staff, [rule], Context(tables={"330000-000001": enterprises}))
+    assert report.outcomes[0].failed == 1
+    assert report.outcomes[0].sample == [{"employer": "91330106MA2H0000X1"}]
+
+
+def test_all_rules_in_one_pass_find_what_each_finds_alone() -> None:
+    table = ibis.memtable(
+        {
+            "id": ["11010519491231002X", "110105194912310021", None, "11010519491231002X"],
+            "mobile": ["13857112345", "12345", None, "13900000000"],
+            "sex": ["女", "男", "女", "女"],
+        }
+    )
+    rules = [
+        Declared("resident_id", ["id"]),
+        Declared("not_null", ["id"]),
+        Declared("unique", ["id"]),
+        Declared("mobile", ["mobile"]),
+        Declared("enum", ["sex"], {"values": ["男", "女"]}),
+    ]
+    together = engine.run(table, rules, NOW)
+    alone = [engine.run(table, [rule], NOW).outcomes[0] for rule in rules]
+    assert together.rows == 4
+    assert [outcome.failed for outcome in together.outcomes] == [outcome.failed for outcome in alone] == [1, 1, 2, 1, 0]
+    assert together.outcomes == alone
+
+
+def _mutations(rng: random.Random, valid: str) -> list[str]:
+    position = rng.randrange(18)
+    replaced = valid[:position] + rng.choice("0123456789X") + valid[position + 1 :]
+    swap = rng.randrange(17)
+    swapped = valid[:swap] + valid[swap + 1] + valid[swap] + valid[swap + 2 :]
+    return [valid, replaced, swapped, valid[:17], valid + "0"]
+
+
+def _valid_id(rng: random.Random) -> str:
+    region = rng.choice(["110105", "330106", "330184", "330110", "440305", "510104"])
+    born = D(1930, 1, 1) + datetime.timedelta(days=rng.randrange(33_000))
+    body = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    return body + ric.calc_check_digit(body)
+
+
+def test_the_id_check_in_the_engine_agrees_with_the_platforms_validator() -> None:
+    rng = random.Random(20261128)  # noqa: S311 - test data
+    values = [mutated for _ in range(200) for mutated in _mutations(rng, _valid_id(rng))]
+    assert len(values) == 1000
+    found = set(failing({"a": values}, Declared("resident_id", ["a"])))
+    disagreements = [value for index, value in enumerate(values) if (index in found) == is_valid_resident_id(value)]
+    assert disagreements == []
