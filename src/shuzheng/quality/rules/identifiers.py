@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzheng.core import regions
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.validity import present
+from shuzheng.quality.rules.validity import wrong_where_present
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -37,6 +37,12 @@ def province_prefixes() -> list[str]:
     return sorted(code[:2] for code in regions.national_table() if code.endswith("0000"))
 
 
+def one_of(column: Any, values: list[str]) -> Any:
+    # A table of the values, not an IN list: DuckDB checks a list of thousands one by one per row
+    # (20 s for a million rows against the region codes), a semi-join hashes it (0.04 s).
+    return column.isin(ibis.memtable({"value": values})["value"])
+
+
 def id_birth_date(text: Any) -> Any:
     return text.substr(6, 4).concat("-", text.substr(10, 2), "-", text.substr(12, 2)).try_cast("date")
 
@@ -53,9 +59,9 @@ def resident_id_wrong(column: Any, context: Context) -> Any:
         & birth.notnull()
         & (birth >= EARLIEST_BIRTH)
         & (birth <= context.now.date())
-        & text.substr(0, 2).isin(province_prefixes())
+        & one_of(text.substr(0, 2), province_prefixes())
     )
-    return present(column) & ~ibis.coalesce(valid, False)
+    return wrong_where_present(column, ~ibis.coalesce(valid, False))
 
 
 def _resident_id(table: Any, rule: Declared, context: Context) -> Any:
@@ -69,17 +75,17 @@ def _uscc(table: Any, rule: Declared, context: Context) -> Any:
     total = sum(alphabet.find(text.substr(position, 1)) * weight for position, weight in enumerate(USCC_WEIGHTS))
     check = alphabet.substr((31 - total % 31) % 31, 1)
     valid = text.re_search(f"^[{USCC_ALPHABET}]{{18}}$") & (text.substr(17, 1) == check)
-    return present(column) & ~ibis.coalesce(valid, False)
+    return wrong_where_present(column, ~ibis.coalesce(valid, False))
 
 
 def _region_code(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    return present(column) & ~column.cast("string").strip().isin(region_codes())
+    return wrong_where_present(column, ~one_of(column.cast("string").strip(), region_codes()))
 
 
 def _mobile(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    return present(column) & ~column.cast("string").strip().re_search(settings.SHUZHENG_MOBILE_PATTERN)
+    return wrong_where_present(column, ~column.cast("string").strip().re_search(settings.SHUZHENG_MOBILE_PATTERN))
 
 
 rule_type_register(RuleType("resident_id", _("居民身份证号码有效"), "validity", _resident_id, fields=1))

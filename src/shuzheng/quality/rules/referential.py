@@ -10,13 +10,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.validity import present
+from shuzheng.quality.rules.validity import wrong_where_present
 
 
 def _exists_in(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
     other = context.tables[rule.params["dataset"]]
-    return present(column) & ~column.isin(other[rule.params["field"]])
+    return wrong_where_present(column, ~column.isin(other[rule.params["field"]]))
 
 
 def _check_exists_in(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:
