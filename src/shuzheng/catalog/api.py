@@ -12,7 +12,7 @@ from ninja.responses import Status
 from shuzheng.catalog import selectors, services
 from shuzheng.catalog.models import Dataset, DatasetVersion
 from shuzheng.catalog.schemas import ChangeOut, DatasetIn, DatasetOut, DatasetSummaryOut, ReviewIn, VersionOut
-from shuzheng.core.errors import VALIDATION_ERROR, Problem
+from shuzheng.core.errors import Problem, fields_problem
 
 router = Router(tags=["catalog"])
 
@@ -40,17 +40,7 @@ def _payload(payload: DatasetIn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 def _refused(exc: services.CatalogInvalid) -> Problem:
-    errors = [
-        {
-            "field": field or "body",
-            "location": "body",
-            "pointer": "#/" + field.replace(".", "/"),
-            "code": code,
-            "detail": message,
-        }
-        for field, code, message in exc.problems
-    ]
-    return Problem(422, str(exc), problem_type=VALIDATION_ERROR, errors=errors)
+    return fields_problem(exc.problems)
 
 
 @router.get("/datasets", response=list[DatasetSummaryOut], summary="数据目录（本部门草稿及全部已发布）")
@@ -136,20 +126,5 @@ def dataset_compare(request: HttpRequest, code: str, query: Query[CompareQuery])
     versions = {version.number: version for version in selectors.dataset_versions(dataset=_dataset(request, code))}
     missing = [name for name, number in (("base", query.base), ("other", query.other)) if number not in versions]
     if missing:
-        detail = gettext("没有这个版本")
-        raise Problem(
-            422,
-            detail,
-            problem_type=VALIDATION_ERROR,
-            errors=[
-                {
-                    "field": name,
-                    "location": "query",
-                    "pointer": f"#/{name}",
-                    "code": "unknown",
-                    "detail": "没有这个版本",
-                }
-                for name in missing
-            ],
-        )
+        raise fields_problem([(name, "unknown", gettext("没有这个版本")) for name in missing], location="query")
     return selectors.snapshot_changes(versions[query.base].snapshot, versions[query.other].snapshot)

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,6 +18,7 @@ from shuzheng.catalog import rules, search, warehouse
 from shuzheng.catalog.choices import DatasetStatus, ResourceFormat
 from shuzheng.catalog.models import Dataset, DatasetField, DatasetVersion, Resource
 from shuzheng.core.audit import audit_record
+from shuzheng.core.crypto import sm3
 from shuzheng.core.selectors import region_get
 
 EDIT = "catalog.dataset.edit"
@@ -280,12 +280,6 @@ def _columns(dataset: Dataset) -> list[warehouse.Column]:
     return [warehouse.Column(field.name, field.label, field.data_type) for field in dataset.fields.order_by("position")]
 
 
-def _sm3(data: bytes) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(data)
-    return digest.finalize().hex()
-
-
 def _resource_store(
     dataset: Dataset, *, name: str, fmt: str, records: Any, size: int | None, checksum: str, resource: Resource | None
 ) -> Resource:
@@ -314,7 +308,7 @@ def resource_add_file(
     try:
         records = warehouse.parse_file(filename, data)
         resource = _resource_store(
-            dataset, name=name, fmt=fmt, records=records, size=len(data), checksum=_sm3(data), resource=None
+            dataset, name=name, fmt=fmt, records=records, size=len(data), checksum=sm3(data), resource=None
         )
     except warehouse.TableRefused as exc:
         raise CatalogInvalid([("file", "rows", problem) for problem in exc.problems]) from None
@@ -338,7 +332,7 @@ def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]
     existing = dataset.resources.filter(name=name).first()
     fields = [column.name for column in _columns(dataset)]
     body = json.dumps([[row.get(field) for field in fields] for row in rows], ensure_ascii=False, default=str).encode()
-    checksum = _sm3(body)
+    checksum = sm3(body)
     if existing is not None and existing.checksum == checksum and warehouse.exists(existing.table):
         return existing, False
     try:

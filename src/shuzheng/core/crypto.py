@@ -72,3 +72,10 @@ def blind_index(value: str, *, context: str = "") -> str:
     mac = hmac.HMAC(key, hashes.SM3())
     mac.update(context.encode() + b"\x00" + value.encode())
     return mac.finalize().hex()
+
+
+def sm3(data: bytes) -> str:
+    """The SM3 digest (GB/T 32905) of ``data``, hex: checksums of files, digests of signed texts."""
+    digest = hashes.Hash(hashes.SM3())
+    digest.update(data)
+    return digest.finalize().hex()

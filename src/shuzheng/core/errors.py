@@ -104,8 +104,23 @@ class Problem(Exception):
 
 def field_problem(field: str, detail: str, *, code: str, location: str = "body", status: int = 422) -> Problem:
     """A validation problem about one field that a service, not the schema, found."""
-    error = {"field": field, "location": location, "pointer": f"#/{field}" if field else "#", "code": code}
-    return Problem(status, detail, problem_type=VALIDATION_ERROR, errors=[{**error, "detail": detail}])
+    return fields_problem([(field, code, detail)], location=location, status=status)
+
+
+def fields_problem(problems: Iterable[tuple[str, str, str]], *, location: str = "body", status: int = 422) -> Problem:
+    """A validation problem listing what a service found, as (field, code, detail); dotted fields
+    ("fields.2.grade") become JSON pointers, an empty field means the request as a whole."""
+    errors = [
+        {
+            "field": field or location,
+            "location": location,
+            "pointer": "#/" + field.replace(".", "/") if field else "#",
+            "code": code,
+            "detail": detail,
+        }
+        for field, code, detail in problems
+    ]
+    return Problem(status, "; ".join(error["detail"] for error in errors), problem_type=VALIDATION_ERROR, errors=errors)
 
 
 def problem_response(

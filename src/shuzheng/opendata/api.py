@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 
 from shuzheng.accounts.selectors import memberships_of, token_lacks_scope
 from shuzheng.catalog.selectors import datasets_open
-from shuzheng.core.errors import VALIDATION_ERROR, Problem, problem_response
+from shuzheng.core.errors import Problem, fields_problem, problem_response
 from shuzheng.opendata import limits, selectors, services
 from shuzheng.opendata.models import AccessApplication, UseReport
 from shuzheng.opendata.schemas import (
@@ -42,11 +42,7 @@ class OpenDataKey(HttpBearer):
 
 
 def _refused(exc: services.OpenDataInvalid) -> Problem:
-    errors = [
-        {"field": field or "body", "location": "body", "pointer": "#/" + field, "code": code, "detail": message}
-        for field, code, message in exc.problems
-    ]
-    return Problem(422, str(exc), problem_type=VALIDATION_ERROR, errors=errors)
+    return fields_problem(exc.problems)
 
 
 def _application(request: HttpRequest, number: str) -> AccessApplication:

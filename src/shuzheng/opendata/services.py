@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -22,6 +21,7 @@ from shuzheng.accounts.services import IssuedToken, api_token_create, api_token_
 from shuzheng.catalog.schemas import Grade, OpenType
 from shuzheng.catalog.selectors import datasets_open, resource_rows
 from shuzheng.core.audit import audit_record
+from shuzheng.core.crypto import sm3
 from shuzheng.core.workdays import add_working_days
 from shuzheng.opendata import deidentify
 from shuzheng.opendata.choices import ApplicationStatus
@@ -53,12 +53,6 @@ def agreement_text() -> str:
     """The use agreement applicants sign, in Chinese whatever the page's language: that text binds."""
     with translation.override("zh-hans"):
         return render_to_string("opendata/agreement.txt", {"version": AGREEMENT_VERSION}).strip()
-
-
-def _sm3(text: str) -> str:
-    digest = hashes.Hash(hashes.SM3())
-    digest.update(text.encode())
-    return digest.finalize().hex()
 
 
 def requestable_fields(dataset: Any) -> list[Any]:
@@ -146,7 +140,7 @@ def application_submit(
                 fields=wanted,
                 days=days,
                 agreement_version=AGREEMENT_VERSION,
-                agreement_digest=_sm3(agreement_text()),
+                agreement_digest=sm3(agreement_text().encode()),
                 signed_name=signed_name.strip(),
                 signed_at=now,
                 submitted_at=now,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from shuzheng.accounts.selectors import user_can
-from shuzheng.catalog.selectors import dataset_tables
+from shuzheng.catalog.selectors import dataset_tables, datasets_with_codes
 from shuzheng.core.audit import audit_record
 from shuzheng.quality import engine
 from shuzheng.quality.choices import SEVERITY_WEIGHTS, RunStatus, Severity
@@ -65,7 +65,7 @@ def rule_problems(*, dataset: Any, rule_type: str, fields: Sequence[str], params
 
 def _reference_problems(dataset: Any, params: Mapping[str, Any]) -> list[Problem]:
     # Referencing needs no sharing grant: only the other dataset's key column is read, in the engine.
-    referenced = type(dataset).objects.filter(code=params["dataset"], status="published").first()
+    referenced = datasets_with_codes(codes=[params["dataset"]]).filter(status="published").first()
     if referenced is None:
         return [("params.dataset", "unknown", gettext("没有这个已发布的数据资源"))]
     if not referenced.fields.filter(name=params["field"]).exists():
@@ -163,7 +163,7 @@ class NoRows(LookupError):
 
 def _run_rules(dataset: Any, rules: Sequence[QualityRule], now: Any) -> engine.Report:
     referenced = {rule.params["dataset"] for rule in rules if rule_types()[rule.rule_type].dimension == "referential"}
-    others = list(type(dataset).objects.filter(code__in=referenced))
+    others = list(datasets_with_codes(codes=sorted(referenced)))
     tables = dataset_tables(datasets=[dataset, *others])
     if dataset.pk not in tables:
         raise NoRows(dataset.code)

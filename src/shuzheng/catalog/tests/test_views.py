@@ -127,6 +127,24 @@ def test_review_shows_what_changed_since_publication(
     compare = officer.get(f"/workbench/catalog/{draft.code}/compare/", {"base": 3, "other": 6})
     assert compare.context["changes"] == page.context["changes"]
     assert officer.get(f"/workbench/catalog/{draft.code}/compare/", {"base": 1, "other": 99}).status_code == 404
+    assert officer.get(f"/workbench/catalog/{draft.code}/compare/", {"base": "x", "other": "2"}).status_code == 404
+    # Published now, so every official may compare it; citizens and anonymous visitors may not.
+    assert (
+        signed_in(staff["data_officer"])
+        .get(f"/workbench/catalog/{draft.code}/compare/", {"base": 3, "other": 6})
+        .status_code
+        == 200
+    )
+    assert signed_in(staff["citizen"]).get(f"/workbench/catalog/{draft.code}/compare/").status_code == 403
+    assert Client().get(f"/workbench/catalog/{draft.code}/compare/").status_code == 302
+
+
+def test_a_drafts_versions_are_the_departments_alone(
+    staff: dict[str, Any], draft: Dataset, signed_in: Callable[[Any], Client]
+) -> None:
+    url = f"/workbench/catalog/{draft.code}/compare/"
+    assert signed_in(staff["market_officer"]).get(url, {"base": 1, "other": 1}).status_code == 200
+    assert signed_in(staff["data_officer"]).get(url, {"base": 1, "other": 1}).status_code == 404
 
 
 def test_a_gb18030_file_loads_and_a_bad_one_stores_nothing(

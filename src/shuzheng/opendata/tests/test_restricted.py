@@ -104,6 +104,11 @@ def test_who_may_see_and_decide(
     for user, expected in ((world["elsewhere"], 404), (world["stranger"], 404), (world["applicant"], 403)):
         response = signed_in(user).post(url + "/decision", body, content_type="application/json")
         assert response.status_code == expected
+    assert [item["number"] for item in signed_in(world["applicant"]).get(API + "applications").json()] == [
+        application.number
+    ]
+    assert signed_in(world["stranger"]).get(API + "applications").json() == []
+    assert signed_in(world["stranger"]).get(API + "department/applications").json() == []
     assert signed_in(world["officer"]).get(API + "department/applications").json()[0]["number"] == application.number
     assert signed_in(world["elsewhere"]).get(API + "department/applications").json() == []
     response = signed_in(world["officer"]).post(url + "/decision", body, content_type="application/json")
