@@ -51,7 +51,9 @@ pytest: install
 browser-deps:
 	@tools/browser-deps.sh
 
+# The peers the benchmarks compare against (Great Expectations, pandera) are a separate group.
 bench: install
+	$(UV) sync --locked --group bench
 	$(VENV)/python -m bench
 
 # After changing user-facing text: refresh and compile the English catalog.
