@@ -35,6 +35,7 @@ def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
     # Audit checkpoints and warehouse tables live outside the database; never write them into the checkout.
     settings.SHUZHENG_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     settings.SHUZHENG_WAREHOUSE_DIR = tmp_path / "warehouse"
+    settings.SHUZHENG_INGEST_DIR = tmp_path / "ingest"
 
 
 @pytest.fixture(autouse=True)

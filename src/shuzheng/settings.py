@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "shuzheng.catalog",
     "shuzheng.opendata",
     "shuzheng.quality",
+    "shuzheng.ingest",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -333,10 +334,24 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- background work (Celery) ---------------------------------------------------
+
+# One laptop: a SQLite file as the broker (no server); a province: Redis or RabbitMQ.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}")
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
 # --- platform ---------------------------------------------------------------
 
 # Tabular resources as Parquet files, read through Ibis (catalog.warehouse).
 SHUZHENG_WAREHOUSE_DIR = Path(env_str("SHUZHENG_WAREHOUSE_DIR", str(DATA_DIR / "warehouse")))
+# Or any Ibis backend by URL instead of the Parquet directory: "duckdb:///var/warehouse.duckdb"
+# (one process at a time), "postgres://user@host/db", "trino://…". Empty: the directory.
+SHUZHENG_WAREHOUSE_URL = env_str("SHUZHENG_WAREHOUSE_URL", "")
+# Uploaded source files of ingestion runs (kept outside the web root, named by run).
+SHUZHENG_INGEST_DIR = Path(env_str("SHUZHENG_INGEST_DIR", str(DATA_DIR / "ingest")))
 # The province whose regions the platform serves (GB/T 2260, two digits).
 SHUZHENG_PROVINCE = env_str("SHUZHENG_PROVINCE", "33")
 # Mobile numbers: no authoritative list of ranges exists, so the pattern is

@@ -42,6 +42,8 @@ DATA_OFFICER_ACTIONS = (
     "catalog.dataset.review",
     "opendata.application.view",
     "opendata.application.decide",
+    "ingest.pipeline.edit",
+    "ingest.pipeline.run",
 )
 
 # (code, name, description, actions)

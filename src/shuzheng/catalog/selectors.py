@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from shuzheng.accounts.selectors import visible_to
 from shuzheng.catalog import search, warehouse
-from shuzheng.catalog.choices import DatasetStatus, OpenType
+from shuzheng.catalog.choices import DatasetStatus, FieldType, OpenType
 from shuzheng.catalog.models import Dataset, DatasetVersion, Resource
 from shuzheng.catalog.services import VIEW
 
@@ -129,3 +129,32 @@ def dataset_tables(*, datasets: Sequence[Dataset]) -> dict[int, Any]:
 def datasets_with_codes(*, codes: Sequence[str]) -> QuerySet[Dataset]:
     """Datasets by their codes, any status (for the command line and other apps' jobs)."""
     return Dataset.objects.filter(code__in=list(codes)).select_related("organisation").order_by("code")
+
+
+# --- the warehouse, for apps that load and derive data (ingest, quality) ----------------------
+
+WarehouseSession = warehouse.Session
+WarehouseColumn = warehouse.Column
+
+
+def warehouse_session() -> warehouse.Session:
+    """A connection for reading and replacing warehouse tables together (see warehouse.Session)."""
+    return warehouse.Session()
+
+
+def field_value(value: Any, data_type: str) -> Any:
+    """A source value as a field's type; ValueError when it is not one."""
+    return warehouse.convert(value, data_type)
+
+
+def dataset_columns(*, dataset: Dataset) -> list[warehouse.Column]:
+    return [warehouse.Column(field.name, field.label, field.data_type) for field in dataset.fields.order_by("position")]
+
+
+def arrow_schema(columns: Sequence[warehouse.Column]) -> Any:
+    return warehouse.arrow_schema(columns)
+
+
+def field_type_label(data_type: str) -> str:
+    """A field type's name in the user's language (“整数”)."""
+    return str(FieldType(data_type).label)

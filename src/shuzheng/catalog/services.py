@@ -323,6 +323,25 @@ def resource_add_file(
     return resource
 
 
+def resource_tabular(*, dataset: Dataset, name: str) -> Resource:
+    """The dataset's table in the warehouse: its first tabular resource, or a new one called ``name``
+    (not saved until rows arrive, see ``resource_table_loaded``)."""
+    resource = dataset.resources.exclude(table="").order_by("created_at").first()
+    if resource is None:
+        resource = Resource(dataset=dataset, key=str(uuid.uuid4()), name=name, format=ResourceFormat.CSV)
+        resource.table = f"r_{uuid.UUID(resource.key).hex}"
+    return resource
+
+
+def resource_table_loaded(*, resource: Resource, rows: int, checksum: str = "") -> Resource:
+    """Record that a loader replaced the resource's table: its size and when."""
+    resource.row_count = rows
+    resource.checksum = checksum or resource.checksum
+    resource.updated_at = timezone.now()
+    resource.save()
+    return resource
+
+
 @transaction.atomic
 def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]]) -> tuple[Resource, bool]:
     """Load rows that arrive as data (the demo province, a migration) as the dataset's CSV resource.

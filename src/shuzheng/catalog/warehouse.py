@@ -3,9 +3,10 @@
 On one laptop each table is a Parquet file under ``SHUZHENG_WAREHOUSE_DIR``
 and DuckDB reads it in-process: any number of web workers may read while a
 loader writes a new file and renames it into place, with no database server
-and no lock between processes. The same Ibis expressions run on PostgreSQL,
-Trino or Spark when a province points the platform at one (the ingestion
-issue brings that switch).
+and no lock between processes. (A single DuckDB file would not allow that: it
+admits one writing process and no readers beside it.) The same Ibis
+expressions run on a DuckDB file, PostgreSQL, Trino or Spark when
+``SHUZHENG_WAREHOUSE_URL`` points the platform at one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,18 +126,23 @@ def _parse_xlsx(data: bytes) -> list[dict[str, Any]]:
 # --- conforming records to the dataset's fields --------------------------------------------------
 
 
-def _convert(value: Any, data_type: str) -> Any:
+def convert(value: Any, data_type: str) -> Any:
+    """One value as the field's type (None for blanks); ValueError when it is not one."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    text = str(value).strip()
     if data_type == FieldType.STRING:
-        return text
+        return str(value).strip()
+    # Full-width digits and punctuation (１２３，．) are what Chinese input methods type.
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if data_type == FieldType.INTEGER:
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return int(text.replace(",", ""))
     if data_type == FieldType.DECIMAL:
-        return float(decimal.Decimal(text.replace(",", "")))
+        number = decimal.Decimal(text.replace(",", ""))
+        if not number.is_finite():
+            raise ValueError(text)
+        return float(number)
     if data_type == FieldType.DATE:
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -153,6 +160,10 @@ def _convert(value: Any, data_type: str) -> Any:
             return False
         raise ValueError(text)
     raise ValueError(data_type)
+
+
+def arrow_schema(columns: Sequence[Column]) -> pa.Schema:
+    return pa.schema([pa.field(column.name, _ARROW_TYPES[column.data_type]) for column in columns])
 
 
 def conform(records: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> pa.Table:
@@ -174,7 +185,7 @@ def conform(records: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
                 continue
             seen.add(column.name)
             try:
-                values[column.name].append(_convert(raw, column.data_type))
+                values[column.name].append(convert(raw, column.data_type))
             except (ValueError, ArithmeticError):
                 problems.append(
                     gettext("第 %(line)d 行“%(label)s”的值 %(value)s 不是%(type)s")
@@ -201,23 +212,161 @@ def conform(records: Iterable[Mapping[str, Any]], columns: Sequence[Column]) -> 
 # --- storing and querying ----------------------------------------------------------------------------
 
 
-def store(table: str, data: pa.Table) -> int:
-    """Write the table, replacing any earlier version atomically; returns its size in bytes."""
-    path = _path(table)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
-    os.close(handle)
-    try:
-        pq.write_table(data, temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
+class _ParquetBackend:
+    """One Parquet file per table, read by an in-process DuckDB: readers never block a writer."""
+
+    def connect(self) -> Any:
+        return ibis.duckdb.connect()
+
+    def table(self, connection: Any, name: str) -> Any:
+        path = _path(name)
+        return connection.read_parquet(path, table_name=name) if path.exists() else None
+
+    def write(self, connection: Any, name: str, data: Any) -> str:
+        """Write beside the table; ``swap`` puts it in place."""
+        path = _path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
+        os.close(handle)
+        try:
+            if isinstance(data, pa.Table):
+                pq.write_table(data, temporary)
+            else:  # an Ibis expression: DuckDB streams it to the file, out of core
+                data.to_parquet(temporary)
+        except BaseException:
             os.unlink(temporary)
-    return path.stat().st_size
+            raise
+        return temporary
+
+    def swap(self, connection: Any, written: Sequence[tuple[str, str]]) -> None:
+        for name, temporary in written:
+            os.replace(temporary, _path(name))
+
+    def discard(self, connection: Any, written: Sequence[tuple[str, str]]) -> None:
+        for _name, temporary in written:
+            Path(temporary).unlink(missing_ok=True)
+
+    def stage(self, connection: Any, name: str, batches: Iterable[pa.Table], schema: pa.Schema) -> Any:
+        path = _path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pq.ParquetWriter(path, schema) as writer:
+            for batch in batches:
+                writer.write_table(batch)
+        return connection.read_parquet(path, table_name=name)
+
+    def exists(self, name: str) -> bool:
+        return _path(name).exists()
+
+    def drop(self, connection: Any, name: str) -> None:
+        _path(name).unlink(missing_ok=True)
+
+
+class _IbisBackend:
+    """Any Ibis backend by URL: a DuckDB file, PostgreSQL, Trino … Tables are replaced by
+    writing new ones beside the old and renaming them all in one transaction."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def connect(self) -> Any:
+        return ibis.connect(self.url)
+
+    def table(self, connection: Any, name: str) -> Any:
+        _path(name)  # the same naming rule as files
+        return connection.table(name) if name in connection.list_tables() else None
+
+    def write(self, connection: Any, name: str, data: Any) -> str:
+        fresh = f"{name}__new"
+        connection.create_table(fresh, data, overwrite=True)
+        return fresh
+
+    def swap(self, connection: Any, written: Sequence[tuple[str, str]]) -> None:
+        statements = "".join(
+            f'DROP TABLE IF EXISTS "{name}"; ALTER TABLE "{fresh}" RENAME TO "{name}"; ' for name, fresh in written
+        )
+        connection.raw_sql(f"BEGIN; {statements}COMMIT;")
+
+    def discard(self, connection: Any, written: Sequence[tuple[str, str]]) -> None:
+        for _name, fresh in written:
+            connection.drop_table(fresh, force=True)
+
+    def stage(self, connection: Any, name: str, batches: Iterable[pa.Table], schema: pa.Schema) -> Any:
+        connection.create_table(name, schema=ibis.schema(schema), overwrite=True)
+        for batch in batches:
+            connection.insert(name, batch)
+        return connection.table(name)
+
+    def exists(self, name: str) -> bool:
+        connection = self.connect()
+        try:
+            return name in connection.list_tables()
+        finally:
+            connection.disconnect()
+
+    def drop(self, connection: Any, name: str) -> None:
+        connection.drop_table(name, force=True)
+
+
+def _backend() -> _ParquetBackend | _IbisBackend:
+    url = settings.SHUZHENG_WAREHOUSE_URL
+    return _IbisBackend(url) if url else _ParquetBackend()
+
+
+class Session:
+    """One connection to the warehouse, for work that reads and writes several tables.
+
+    ``stage`` writes batches to a scratch table; ``replace`` swaps tables for the
+    results of expressions, all computed before any is swapped, so a load that
+    fails half-way leaves every table as it was.
+    """
+
+    def __init__(self) -> None:
+        self._backend = _backend()
+        self.connection = self._backend.connect()
+        self._scratch: list[str] = []
+
+    def table(self, name: str) -> Any:
+        """The table as an Ibis expression, or None when it does not exist yet."""
+        return self._backend.table(self.connection, name)
+
+    def stage(self, name: str, batches: Iterable[pa.Table], schema: pa.Schema) -> Any:
+        self._scratch.append(name)
+        return self._backend.stage(self.connection, name, batches, schema)
+
+    def replace(self, tables: Mapping[str, Any]) -> None:
+        """Replace each named table by its data (an Ibis expression or an Arrow table)."""
+        written: list[tuple[str, str]] = []
+        try:
+            for name, data in tables.items():
+                written.append((name, self._backend.write(self.connection, name, data)))
+        except BaseException:
+            self._backend.discard(self.connection, written)
+            raise
+        self._backend.swap(self.connection, written)
+
+    def close(self) -> None:
+        for name in self._scratch:
+            self._backend.drop(self.connection, name)
+        self.connection.disconnect()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def store(table: str, data: pa.Table) -> int:
+    """Write the table, replacing any earlier version atomically; returns its size in bytes
+    (0 when the warehouse is a database that does not tell)."""
+    with Session() as session:
+        session.replace({table: data})
+    path = _path(table)
+    return path.stat().st_size if path.exists() else 0
 
 
 def exists(table: str) -> bool:
-    return _path(table).exists()
+    return _backend().exists(table)
 
 
 def _table(table: str) -> Any:
@@ -227,8 +376,9 @@ def _table(table: str) -> Any:
 def open_tables(tables: Sequence[str]) -> dict[str, Any]:
     """Ibis tables on one connection, so that one expression may combine them (a quality rule
     checking one dataset's values against another's keys)."""
-    connection = ibis.duckdb.connect()
-    return {table: connection.read_parquet(_path(table), table_name=table) for table in tables}
+    backend = _backend()
+    connection = backend.connect()
+    return {table: backend.table(connection, table) for table in tables}
 
 
 def query(

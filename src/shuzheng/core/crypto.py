@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Iterable
 from functools import cache
 
 from cryptography.exceptions import InvalidTag
@@ -72,6 +73,14 @@ def blind_index(value: str, *, context: str = "") -> str:
     mac = hmac.HMAC(key, hashes.SM3())
     mac.update(context.encode() + b"\x00" + value.encode())
     return mac.finalize().hex()
+
+
+def sm3_stream(chunks: Iterable[bytes]) -> str:
+    """The SM3 digest of data arriving in pieces (a large upload read a megabyte at a time)."""
+    digest = hashes.Hash(hashes.SM3())
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.finalize().hex()
 
 
 def sm3(data: bytes) -> str:
