@@ -207,8 +207,11 @@ def run_start(
 ) -> Run:
     """Queue a load of the pipeline (with the uploaded file for file sources).
 
-    In the background the worker picks it up once this transaction commits."""
-    _check(user, RUN, pipeline)
+    In the background the worker picks it up once this transaction commits.
+    ``user`` None is the platform itself (the command line on the server, a
+    schedule); every web path passes the signed-in user."""
+    if user is not None:
+        _check(user, RUN, pipeline)
     needs_file = source_kind(pipeline.source.kind).needs_file
     if needs_file and content is None:
         raise IngestInvalid([("file", "required", gettext("请选择要载入的文件"))])
