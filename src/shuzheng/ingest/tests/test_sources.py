@@ -160,7 +160,8 @@ def test_an_api_that_is_down_fails_the_run_and_changes_nothing(
         editor=people["officer"], name="接口归集", source=source, dataset=enterprises, key=["uscc"]
     )
     run = execute(people, pipeline)
-    assert run.status == RunStatus.FAILED and "第 1 页" in run.error
+    assert run.status == RunStatus.FAILED
+    assert "第 1 页" in run.error
     assert not enterprises.resources.exists()
 
 
@@ -201,7 +202,9 @@ def test_the_command_line_loads_a_file_and_prints_a_summary(make_pipeline: Calla
     out = io.StringIO()
     call_command("ingest", "run", pipeline.name, "--file", str(path), stdout=out)
     text = out.getvalue()
-    assert "完成" in text and "第 3 行" in text and "五十" in text
+    assert "完成" in text
+    assert "第 3 行" in text
+    assert "五十" in text
     call_command("ingest", "list", stdout=out)
     with pytest.raises(CommandError):
         call_command("ingest", "run", "no-such-pipeline", stdout=out)
@@ -218,4 +221,5 @@ def test_the_same_load_on_a_duckdb_file_warehouse(
     again = load(pipeline, "企业.csv", (header + lines[0].replace("存续", "吊销") + lines[1]).encode())
     assert (again.rows_updated, again.rows_unchanged, again.rows_deleted) == (1, 1, 1), again.error
     assert [row["status"] for row in rows_of(pipeline.dataset)] == ["吊销", "存续"]
-    assert (tmp_path / "warehouse.duckdb").exists() and not (tmp_path / "warehouse").exists()
+    assert (tmp_path / "warehouse.duckdb").exists()
+    assert not (tmp_path / "warehouse").exists()

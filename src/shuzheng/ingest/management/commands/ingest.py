@@ -75,12 +75,11 @@ def _summary(run: Run) -> Table:
         table.add_column(column, justify="right")
     counts = (run.rows_read, run.rows_loaded, run.rows_updated, run.rows_unchanged, run.rows_rejected, run.rows_deleted)
     table.add_row(*(f"{count:,}" for count in counts))
-    for warning in run.warnings:
-        table.caption = warning
+    notes = list(run.warnings)
     if run.rows_rejected:
         first = QuarantinedRow.objects.filter(run=run).order_by("line")[:5]
-        notes = [f"第 {row.line} 行：{row.reasons[0]['message']}" for row in first]
-        table.caption = "\n".join([*([table.caption] if table.caption else []), *notes])
+        notes += [f"第 {row.line} 行：{row.reasons[0]['message']}" for row in first]
+    table.caption = "\n".join(notes) or None
     return table
 
 
