@@ -33,6 +33,7 @@ PATH_SAMPLES = {
     "prefix": "abcdef012345",
     "number": "KF202600000001",
     "name": "ds-330100-000001",
+    "rule_id": "1",
 }
 
 

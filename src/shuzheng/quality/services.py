@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext
 from shuzheng.accounts.selectors import user_can
 from shuzheng.catalog.selectors import dataset_tables, datasets_with_codes
 from shuzheng.core.audit import audit_record
-from shuzheng.quality import engine
+from shuzheng.quality import engine, ruleset
 from shuzheng.quality.choices import SEVERITY_WEIGHTS, RunStatus, Severity
 from shuzheng.quality.models import CheckRun, QualityRule, RuleResult
 from shuzheng.quality.registry import Context, Declared, rule_types
@@ -57,10 +58,15 @@ def rule_problems(*, dataset: Any, rule_type: str, fields: Sequence[str], params
         return problems
     declared = Declared(rule_type, list(fields), dict(params))
     if known.validate is not None:
-        problems += [(f"params.{what}", "invalid", message) for what, message in known.validate(declared, types)]
+        problems += [(_param_path(what), "invalid", message) for what, message in known.validate(declared, types)]
     if known.dimension == "referential" and not problems:
         problems += _reference_problems(dataset, params)
     return problems
+
+
+def _param_path(what: str) -> str:
+    # A rule type's check may be about the fields it was given, or the parameters as a whole.
+    return what if what in ("fields", "params") else f"params.{what}"
 
 
 def _reference_problems(dataset: Any, params: Mapping[str, Any]) -> list[Problem]:
@@ -102,6 +108,183 @@ def rule_add(
         object_type="quality.qualityrule",
         object_id=rule.pk,
         detail={"dataset": dataset.code, "rule_type": rule_type, "fields": list(fields)},
+        request=request,
+    )
+    return rule
+
+
+def _may_edit(editor: Any, rule: QualityRule) -> None:
+    if not user_can(editor, EDIT, rule):
+        raise QualityForbidden(EDIT)
+
+
+@transaction.atomic
+def rule_update(
+    *,
+    editor: Any,
+    rule: QualityRule,
+    fields: Sequence[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    severity: str | None = None,
+    description: str | None = None,
+    enabled: bool | None = None,
+    request: HttpRequest | None = None,
+) -> QualityRule:
+    """Change what a rule declares, how much it weighs, its description, or whether checks run it."""
+    _may_edit(editor, rule)
+    fields = list(rule.fields if fields is None else fields)
+    params = dict(rule.params if params is None else params)
+    problems: list[Problem] = []
+    if (fields, params) != (rule.fields, rule.params):
+        problems = rule_problems(dataset=rule.dataset, rule_type=rule.rule_type, fields=fields, params=params)
+    if severity is not None and severity not in Severity.values:
+        problems.append(("severity", "invalid", gettext("严重程度应为 high、medium 或 low")))
+    if problems:
+        raise QualityInvalid(problems)
+    changes = {
+        name: value
+        for name, value in (
+            ("fields", fields),
+            ("params", params),
+            ("severity", severity),
+            ("description", None if description is None else description.strip()),
+            ("enabled", enabled),
+        )
+        if value is not None and value != getattr(rule, name)
+    }
+    _rule_change(editor, rule, changes, request)
+    return rule
+
+
+def _rule_change(editor: Any, rule: QualityRule, changes: Mapping[str, Any], request: HttpRequest | None) -> None:
+    if not changes:
+        return
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    rule.save(update_fields=list(changes))
+    audit_record(
+        action="quality.rule.update",
+        actor=editor,
+        object_type="quality.qualityrule",
+        object_id=rule.pk,
+        detail={"dataset": rule.dataset.code, "changed": sorted(changes)},
+        request=request,
+    )
+
+
+@transaction.atomic
+def rule_delete(*, editor: Any, rule: QualityRule, request: HttpRequest | None = None) -> None:
+    """Remove a rule, and the results earlier checks kept for it."""
+    _may_edit(editor, rule)
+    _rule_remove(editor, rule, request)
+
+
+def _rule_remove(editor: Any, rule: QualityRule, request: HttpRequest | None) -> None:
+    audit_record(
+        action="quality.rule.delete",
+        actor=editor,
+        object_type="quality.qualityrule",
+        object_id=rule.pk,
+        detail={"dataset": rule.dataset.code, "rule_type": rule.rule_type, "fields": list(rule.fields)},
+        request=request,
+    )
+    rule.delete()
+
+
+@dataclass(frozen=True)
+class RulesImported:
+    """What an import changed: rules added, changed (severity, description, enabled), kept as they were, removed."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+@transaction.atomic
+def rules_import_yaml(
+    *, editor: Any, dataset: Any, text: str, replace: bool = False, request: HttpRequest | None = None
+) -> RulesImported:
+    """Declare a dataset's rules from a YAML document (see quality.ruleset), all or nothing.
+
+    A rule already declared with the same type, fields and parameters is the same rule: importing
+    a document twice adds nothing. With ``replace`` the dataset's other rules are removed. Every
+    rule is checked before anything is saved, and problems name the rule (``rules.3.params.pattern``).
+    ``editor=None`` is a trusted caller (the command line, the demo loader): no permission check.
+    """
+    if editor is not None:
+        _may_edit(editor, QualityRule(dataset=dataset))
+    entries, problems = ruleset.parse(text)
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if entry is None:
+            continue
+        path = f"rules.{index}"
+        found = rule_problems(dataset=dataset, rule_type=entry.rule_type, fields=entry.fields, params=entry.params)
+        problems += [(f"{path}.{_yaml_name(where)}", code, message) for where, code, message in found]
+        if not found and entry.key in seen:
+            message = gettext("与第 %(number)d 条规则相同") % {"number": seen[entry.key] + 1}
+            problems.append((path, "duplicate", message))
+        seen.setdefault(entry.key, index)
+    if problems:
+        raise QualityInvalid(problems)
+    existing: dict[str, list[QualityRule]] = {}
+    for rule in dataset.quality_rules.order_by("pk"):
+        existing.setdefault(ruleset.declaration_key(rule.rule_type, rule.fields, rule.params), []).append(rule)
+    created = updated = unchanged = 0
+    for entry in (entry for entry in entries if entry is not None):  # all of them, without problems
+        matches = existing.get(entry.key)
+        if not matches:
+            _rule_save(editor, dataset, entry, request)
+            created += 1
+            continue
+        rule = matches.pop(0)
+        wanted = {"severity": entry.severity, "description": entry.description, "enabled": entry.enabled}
+        changes = {name: value for name, value in wanted.items() if getattr(rule, name) != value}
+        _rule_change(editor, rule, changes, request)
+        updated, unchanged = updated + bool(changes), unchanged + (not changes)
+    left = [rule for rules in existing.values() for rule in rules]
+    if replace:
+        for rule in left:
+            _rule_remove(editor, rule, request)
+    result = RulesImported(created, updated, unchanged, len(left) if replace else 0)
+    if result.changed:
+        audit_record(
+            action="quality.rules.import",
+            actor=editor,
+            object_type="catalog.dataset",
+            object_id=dataset.code,
+            detail={"replace": replace, **asdict(result)},
+            request=request,
+        )
+    return result
+
+
+def _yaml_name(where: str) -> str:
+    # The document calls the rule type "type"; the other paths are the same in both.
+    return "type" if where == "rule_type" else where
+
+
+def _rule_save(editor: Any, dataset: Any, entry: ruleset.Entry, request: HttpRequest | None) -> QualityRule:
+    rule = QualityRule.objects.create(
+        dataset=dataset,
+        rule_type=entry.rule_type,
+        fields=entry.fields,
+        params=entry.params,
+        severity=entry.severity,
+        description=entry.description,
+        enabled=entry.enabled,
+    )
+    audit_record(
+        action="quality.rule.add",
+        actor=editor,
+        object_type="quality.qualityrule",
+        object_id=rule.pk,
+        detail={"dataset": dataset.code, "rule_type": rule.rule_type, "fields": list(rule.fields)},
         request=request,
     )
     return rule

@@ -86,7 +86,7 @@ def test_only_the_owning_department_declares_rules(enterprises: Any, people: dic
         ("order", ["founded"], {}, "fields"),
         ("regex", ["name"], {"pattern": "(unclosed"}, "params.pattern"),
         ("enum", ["name"], {"values": []}, "params.values"),
-        ("range", ["name"], {"min": 1}, "params.fields"),
+        ("range", ["name"], {"min": 1}, "fields"),
         ("fresh", ["founded"], {"frequency": "hourly"}, "params.frequency"),
         ("exists_in", ["uscc"], {"dataset": "330000-999999", "field": "uscc"}, "params.dataset"),
         ("exists_in", ["uscc"], {"dataset": "330100-000001", "field": "nothing"}, "params.field"),

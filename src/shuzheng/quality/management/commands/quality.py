@@ -1,8 +1,14 @@
 """`shuzheng quality check CODE [CODE …] | --all`: check datasets against their rules, with a
-summary table per dataset (failing rows per rule, the score)."""
+summary table per dataset (failing rows per rule, the score).
+
+`shuzheng quality rules export CODE` prints a dataset's rules as YAML; `shuzheng quality rules
+import CODE FILE.yaml [--replace]` declares them from such a file, all or nothing, and importing
+the same file again changes nothing. The console is trusted: no account's permissions apply."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,7 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from shuzheng.catalog.selectors import datasets_with_codes
-from shuzheng.quality import services
+from shuzheng.quality import selectors, services
 from shuzheng.quality.models import QualityRule
 from shuzheng.quality.registry import rule_types
 
@@ -20,12 +26,43 @@ class Command(BaseCommand):
     help = "Check datasets against their quality rules and print what failed."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{check}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,rules}")
         check = actions.add_parser("check", help="check the datasets named by code, or every dataset with rules")
         check.add_argument("codes", nargs="*", metavar="CODE", help="dataset codes, e.g. 330100-000001")
         check.add_argument("--all", action="store_true", help="every dataset that has rules")
+        rules = actions.add_parser("rules", help="a dataset's rules as YAML: export, import")
+        verbs = rules.add_subparsers(dest="verb", required=True, metavar="{export,import}")
+        export = verbs.add_parser("export", help="print the dataset's rules as YAML")
+        export.add_argument("code", metavar="CODE")
+        load = verbs.add_parser("import", help="declare the dataset's rules from a YAML file (- reads stdin)")
+        load.add_argument("code", metavar="CODE")
+        load.add_argument("file", metavar="FILE")
+        load.add_argument("--replace", action="store_true", help="remove the dataset's rules the file does not have")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rules":
+            self._rules(options)
+        else:
+            self._check(options)
+
+    def _rules(self, options: dict[str, Any]) -> None:
+        (dataset,) = _datasets([options["code"]], False)
+        if options["verb"] == "export":
+            self.stdout.write(selectors.rules_export_yaml(dataset=dataset), ending="")
+            return
+        text = _read(options["file"])
+        try:
+            result = services.rules_import_yaml(editor=None, dataset=dataset, text=text, replace=options["replace"])
+        except services.QualityInvalid as exc:
+            for path, _code, message in exc.problems:
+                self.stderr.write(f"{path or options['file']}: {message}")
+            raise CommandError(f"{len(exc.problems)} problems in {options['file']}; nothing was imported") from None
+        self.stdout.write(
+            f"{dataset.code}: {result.created} added, {result.updated} changed, "
+            f"{result.unchanged} unchanged, {result.removed} removed"
+        )
+
+    def _check(self, options: dict[str, Any]) -> None:
         datasets = _datasets(options["codes"], options["all"])
         # OutputWrapper passes write and flush through to the stream, which is all rich needs.
         console = Console(file=cast(IO[str], self.stdout), width=120)
@@ -42,6 +79,15 @@ class Command(BaseCommand):
             failed += run.status != "succeeded"
         if failed:
             raise CommandError(f"{failed} of {len(runs)} checks could not run")
+
+
+def _read(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        return Path(name).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(f"cannot read {name}: {exc}") from None
 
 
 def _datasets(codes: list[str], every: bool) -> list[Any]:
