@@ -10,10 +10,11 @@ PORT ?= 8000
 
 .PHONY: demo test install lint typecheck migrations-check pytest browser-deps bench messages clean
 
+# The background worker (ingestion runs) lives as long as the web server.
 demo: install
 	$(SHUZHENG) migrate --no-input
 	$(SHUZHENG) seed-demo
-	$(SHUZHENG) serve --port $(PORT)
+	$(SHUZHENG) worker & trap 'kill $$!' EXIT; $(SHUZHENG) serve --port $(PORT)
 
 test: install browser-deps lint typecheck migrations-check pytest
 

@@ -14,7 +14,9 @@ class IngestConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.core import demo
         from shuzheng.ingest import services
+        from shuzheng.ingest.demo import demo_seed
         from shuzheng.ingest.models import Pipeline, Source
 
         for module in SOURCE_MODULES:
@@ -26,3 +28,4 @@ class IngestConfig(AppConfig):
         accounts.policy_register(
             Pipeline, accounts.Policy(organisation="dataset__organisation", organisation_actions=actions)
         )
+        demo.register("ingest.pipelines", demo_seed)
