@@ -1,5 +1,8 @@
 """`shuzheng quality check CODE [CODE …] | --all`: check datasets against their rules, with a
-summary table per dataset (failing rows per rule, the score)."""
+summary table per dataset (failing rows per rule, the score).
+
+`shuzheng quality remind`: remind departments of problem tickets due soon or overdue (run it
+daily from cron or a scheduler; a second run on the same day reminds nobody twice)."""
 
 from __future__ import annotations
 
@@ -20,12 +23,19 @@ class Command(BaseCommand):
     help = "Check datasets against their quality rules and print what failed."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{check}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,remind}")
+        actions.add_parser("remind", help="remind departments of tickets due soon or overdue, once a day")
         check = actions.add_parser("check", help="check the datasets named by code, or every dataset with rules")
         check.add_argument("codes", nargs="*", metavar="CODE", help="dataset codes, e.g. 330100-000001")
         check.add_argument("--all", action="store_true", help="every dataset that has rules")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            reminded = services.tickets_remind()
+            for ticket in reminded:
+                self.stdout.write(f"{ticket.number} {ticket.dataset.code} {ticket.due_on:%Y-%m-%d}")
+            self.stdout.write(f"{len(reminded)} reminded")
+            return
         datasets = _datasets(options["codes"], options["all"])
         # OutputWrapper passes write and flush through to the stream, which is all rich needs.
         console = Console(file=cast(IO[str], self.stdout), width=120)
