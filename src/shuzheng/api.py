@@ -14,6 +14,7 @@ from shuzheng.catalog.api import router as catalog_router
 from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
 from shuzheng.opendata.api import router as opendata_router
+from shuzheng.quality.api import router as quality_router
 
 
 class _Renderer(JSONRenderer):
@@ -45,3 +46,4 @@ api.add_router("/core/", core_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/catalog/", catalog_router)
 api.add_router("/opendata/", opendata_router)
+api.add_router("/quality/", quality_router)

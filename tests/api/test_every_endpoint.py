@@ -33,6 +33,8 @@ PATH_SAMPLES = {
     "prefix": "abcdef012345",
     "number": "KF202600000001",
     "name": "ds-330100-000001",
+    "run_id": "1",
+    "organisation_id": "1",
 }
 
 

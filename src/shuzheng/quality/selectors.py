@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from shuzheng.accounts.selectors import organisation_get as _organisation_get
 from shuzheng.accounts.selectors import user_can, visible_to
 from shuzheng.catalog.selectors import datasets_with_codes
 from shuzheng.quality.choices import RunStatus, TicketStatus
@@ -57,10 +58,14 @@ def user_oversees(*, user: Any) -> bool:
     return user_can(user, OVERSEE)
 
 
+def _tickets() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("dataset", "organisation", "rule", "reported_by")
+
+
 def tickets_visible(*, user: Any) -> QuerySet[Ticket]:
     """Tickets of the user's department (with the role), every department's in the region of an
     overseeing role, and the ones the user reported."""
-    tickets = Ticket.objects.select_related("dataset", "organisation", "rule", "reported_by")
+    tickets = _tickets()
     if not getattr(user, "is_authenticated", False):
         return tickets.none()
     own = visible_to(user, tickets, VIEW).values("pk")
@@ -187,3 +192,67 @@ def datasets_checked(*, organisation: Any) -> QuerySet[Any]:
         .distinct()
     )
     return datasets_with_codes(codes=list(codes)).prefetch_related("fields")
+
+
+def organisation_get(*, pk: int) -> Any:
+    return _organisation_get(pk=pk)
+
+
+@dataclass
+class DatasetCard:
+    dataset: Any
+    run: CheckRun | None  # the newest successful check
+    trend: list[Point]
+    failing: list[Any]  # that check's results with failing rows, most failing first
+    tickets: list[Ticket]
+
+
+@dataclass
+class Scorecard:
+    organisation: Any
+    score: Decimal | None
+    trend: list[Point]
+    datasets: list[DatasetCard]
+    tickets: list[Ticket]  # active ones, nearest deadline first
+    active_tickets: int = 0
+    overdue_tickets: int = 0
+
+
+def scorecard(*, organisation: Any) -> Scorecard:
+    """A department's scorecard: its datasets with their latest score, trend and failing rules, the
+    pooled score and its trend, and the active tickets (overdue ones counted)."""
+    datasets = list(datasets_checked(organisation=organisation))
+    runs = _succeeded().filter(dataset__in=datasets).order_by("started_at", "pk")
+    history: dict[int, list[CheckRun]] = {}
+    for checked in runs.only("pk", "dataset_id", "started_at", "score", "weight"):
+        history.setdefault(checked.dataset_id, []).append(checked)
+    newest = {checks[-1].pk for checks in history.values()}
+    latest = {
+        run.dataset_id: run
+        for run in CheckRun.objects.filter(pk__in=newest).prefetch_related("results__rule").select_related("dataset")
+    }
+    tickets = list(
+        _tickets().filter(organisation=organisation, status__in=TicketStatus.active()).order_by("due_on", "-opened_at")
+    )
+    cards = []
+    for dataset in datasets:
+        run = latest.get(dataset.pk)
+        failing = sorted(
+            (result for result in (run.results.all() if run else []) if result.failed),
+            key=lambda result: -result.failed,
+        )
+        trend = [
+            Point(item.started_at, item.score) for item in history.get(dataset.pk, [])[-TREND_POINTS:] if item.score
+        ]
+        own = [ticket for ticket in tickets if ticket.dataset_id == dataset.pk]
+        cards.append(DatasetCard(dataset, run, trend, failing, own))
+    card = Scorecard(
+        organisation=organisation,
+        score=_pooled(latest.values()),
+        trend=department_trend(organisation=organisation),
+        datasets=cards,
+        tickets=tickets,
+    )
+    card.active_tickets = len(tickets)
+    card.overdue_tickets = sum(ticket.is_overdue for ticket in tickets)
+    return card
