@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("shuzheng.accounts.urls")),
     path("", include("shuzheng.catalog.urls")),
     path("", include("shuzheng.opendata.urls")),
+    path("", include("shuzheng.quality.urls")),
     # OpenID Connect for other government systems: /.well-known/openid-configuration and /o/…
     path("", include("shuzheng.accounts.oidc_urls")),
     path("api/v1/", api.urls),

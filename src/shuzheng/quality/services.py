@@ -485,6 +485,17 @@ def tickets_remind(*, today: datetime.date | None = None) -> list[Ticket]:
     return reminded
 
 
+def recheck_allowed(*, user: Any, dataset: Any) -> bool:
+    return user_can(user, HANDLE, Ticket(organisation=dataset.organisation))
+
+
+def quality_recheck(*, by: Any, dataset: Any, request: HttpRequest | None = None) -> CheckRun:
+    """The department checks its dataset again after correcting it: fixed tickets are verified."""
+    if not recheck_allowed(user=by, dataset=dataset):
+        raise TicketForbidden(HANDLE)
+    return quality_check(dataset=dataset, by=by)
+
+
 # --- reading failing rows (audited when they concern people) -------------------------------------
 
 
