@@ -14,7 +14,9 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.core import demo
         from shuzheng.quality import services
+        from shuzheng.quality.demo import demo_seed
         from shuzheng.quality.models import QualityRule, Ticket
 
         for module in RULE_MODULES:
@@ -35,3 +37,4 @@ class QualityConfig(AppConfig):
                 organisation_actions=frozenset({services.VIEW, services.HANDLE}),
             ),
         )
+        demo.register("quality.checks", demo_seed)
