@@ -378,6 +378,10 @@ SHUZHENG_OPEN_ACCESS_MAX_DAYS = env_int("SHUZHENG_OPEN_ACCESS_MAX_DAYS", 365)
 # (django-ratelimit rates: "60/m", "1000/h").
 SHUZHENG_OPEN_RATE_ANONYMOUS = env_str("SHUZHENG_OPEN_RATE_ANONYMOUS", "60/m")
 SHUZHENG_OPEN_RATE_KEY = env_str("SHUZHENG_OPEN_RATE_KEY", "600/m")
+# Working days a department has to correct (or dispute) a data-quality problem sent to it.
+SHUZHENG_QUALITY_TICKET_DAYS = env_int("SHUZHENG_QUALITY_TICKET_DAYS", 5)
+# Reminders go out for problems due within this many working days, and for overdue ones, once a day.
+SHUZHENG_QUALITY_REMIND_DAYS = env_int("SHUZHENG_QUALITY_REMIND_DAYS", 2)
 
 # --- audit trail --------------------------------------------------------------
 

@@ -34,6 +34,8 @@ PATH_SAMPLES = {
     "number": "KF202600000001",
     "name": "ds-330100-000001",
     "rule_id": "1",
+    "run_id": "1",
+    "organisation_id": "1",
 }
 
 

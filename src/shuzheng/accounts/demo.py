@@ -44,12 +44,22 @@ DATA_OFFICER_ACTIONS = (
     "opendata.application.decide",
     "ingest.pipeline.edit",
     "ingest.pipeline.run",
+    "quality.scorecard.view",
+    "quality.ticket.handle",
 )
+# The data resources bureau's data officer also oversees every department's data quality.
+PLATFORM_DATA_OFFICER_ACTIONS = (*DATA_OFFICER_ACTIONS, "quality.governance.oversee")
 
 # (code, name, description, actions)
 ROLES = (
     ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件", ()),
     ("data_officer", "数据管理员", "维护本部门的数据目录，审核共享和受限开放申请", DATA_OFFICER_ACTIONS),
+    (
+        "platform_data_officer",
+        "平台数据管理员",
+        "数据主管部门的数据管理员：维护本部门目录，督办各部门的数据质量问题",
+        PLATFORM_DATA_OFFICER_ACTIONS,
+    ),
     ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果", ()),
     ("grid_worker", "网格员", "采集、上报和处置网格事件", ()),
     ("leader", "领导", "查看驾驶舱和本地区的汇总情况", ()),
@@ -71,7 +81,7 @@ PERSONAS = (
     Persona("citizen", "王晓梅", UserKind.NATURAL_PERSON, resident=0),
     Persona("enterprise", "陈建国", UserKind.LEGAL_PERSON, resident=1),
     Persona("clerk", "李娜", UserKind.OFFICIAL, "杭州市市场监督管理局", "window_clerk"),
-    Persona("data_officer", "张伟", UserKind.OFFICIAL, "杭州市数据资源管理局", "data_officer"),
+    Persona("data_officer", "张伟", UserKind.OFFICIAL, "杭州市数据资源管理局", "platform_data_officer"),
     Persona("market_data", "钱立群", UserKind.OFFICIAL, "杭州市市场监督管理局", "data_officer"),
     Persona("inspector", "刘洋", UserKind.OFFICIAL, "杭州市西湖区市场监督管理局", "inspector"),
     Persona("grid_worker", "赵敏", UserKind.OFFICIAL, "杭州市西湖区西溪街道办事处", "grid_worker"),

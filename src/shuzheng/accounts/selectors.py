@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from shuzheng.accounts import policies
 from shuzheng.accounts.backends import administrator_kind as _administrator_kind
-from shuzheng.accounts.models import ApiToken, Delegation, LegalPerson, LegalPersonMember, RoleAssignment
+from shuzheng.accounts.models import ApiToken, Delegation, LegalPerson, LegalPersonMember, Organisation, RoleAssignment
 
 M = TypeVar("M", bound=Model)
 
@@ -96,3 +96,7 @@ def token_lacks_scope(request: Any, scope: str) -> bool:
     person acts with all of their own rights."""
     auth = getattr(request, "auth", None)
     return isinstance(auth, ApiToken) and scope not in auth.scopes
+
+
+def organisation_get(*, pk: int) -> Organisation | None:
+    return Organisation.objects.select_related("region").filter(pk=pk).first()

@@ -117,13 +117,22 @@ def resource_export(*, resource: Resource, fmt: str) -> bytes:
 def dataset_tables(*, datasets: Sequence[Dataset]) -> dict[int, Any]:
     """Each dataset's rows as an Ibis table (its first tabular resource), all on one connection;
     datasets without rows are left out."""
-    tables: dict[int, str] = {}
+    return tables_together(datasets=datasets)[0]
+
+
+def tables_together(
+    *, datasets: Sequence[Dataset], tables: Sequence[str] = ()
+) -> tuple[dict[int, Any], dict[str, Any]]:
+    """Datasets' rows (as ``dataset_tables``) and other warehouse tables by name, all on one
+    connection, so that one expression may join them (quality's failing keys back to the rows)."""
+    rows: dict[int, str] = {}
     for dataset in datasets:
         resource = next((resource for resource in dataset.resources.all() if resource.table), None)
         if resource is not None and warehouse.exists(resource.table):
-            tables[dataset.pk] = resource.table
-    opened = warehouse.open_tables(list(tables.values()))
-    return {pk: opened[table] for pk, table in tables.items()}
+            rows[dataset.pk] = resource.table
+    present = [table for table in tables if warehouse.exists(table)]
+    opened = warehouse.open_tables([*rows.values(), *present])
+    return {pk: opened[table] for pk, table in rows.items()}, {table: opened[table] for table in present}
 
 
 def datasets_with_codes(*, codes: Sequence[str]) -> QuerySet[Dataset]:

@@ -342,6 +342,12 @@ def resource_table_loaded(*, resource: Resource, rows: int, checksum: str = "") 
     return resource
 
 
+def derived_table_store(*, name: str, data: Any) -> int:
+    """Keep a table another module computed from datasets' rows (quality's failing rows of a check)
+    in the warehouse beside them; replaces a table of that name. Returns its size in bytes."""
+    return warehouse.store(name, data)
+
+
 @transaction.atomic
 def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]]) -> tuple[Resource, bool]:
     """Load rows that arrive as data (the demo province, a migration) as the dataset's CSV resource.

@@ -14,8 +14,10 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.core import demo
         from shuzheng.quality import services
-        from shuzheng.quality.models import QualityRule
+        from shuzheng.quality.demo import demo_seed
+        from shuzheng.quality.models import QualityRule, Ticket
 
         for module in RULE_MODULES:
             import_module(f"shuzheng.quality.rules.{module}")
@@ -24,3 +26,15 @@ class QualityConfig(AppConfig):
             QualityRule,
             accounts.Policy(organisation="dataset__organisation", organisation_actions=frozenset({services.EDIT})),
         )
+        accounts.action_register(services.VIEW, _("查看本部门的数据质量评分卡、问题数据和问题工单"))
+        accounts.action_register(services.HANDLE, _("处理本部门的数据质量问题工单（确认、整改、提出异议）"))
+        accounts.action_register(services.OVERSEE, _("督办各部门的数据质量：查看评分卡和问题工单，裁决异议"))
+        accounts.policy_register(
+            Ticket,
+            accounts.Policy(
+                organisation="organisation",
+                region="organisation__region",
+                organisation_actions=frozenset({services.VIEW, services.HANDLE}),
+            ),
+        )
+        demo.register("quality.checks", demo_seed)

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
+
 from shuzheng.quality.registry import Context, Declared, rule_type
 
 
@@ -59,3 +61,41 @@ def run(table: Any, rules: Sequence[Declared], context: Context | None = None, *
             sample = rows.to_pyarrow().to_pylist()
         outcomes.append(Outcome(failed, sample))
     return Report(int(counts["_rows"]), outcomes)
+
+
+def failing_rows(
+    table: Any,
+    rules: Sequence[Declared],
+    context: Context | None = None,
+    *,
+    rule_ids: Sequence[int],
+    failing: Sequence[int],
+    columns: Sequence[str] = (),
+) -> Any:
+    """An Ibis expression of every row that fails, once per failing rule: ``_rule`` (the rule's id
+    from ``rule_ids``) and ``columns`` (the key, or every column when empty).
+
+    ``failing`` names the positions of the row rules that failed in ``run``, so rules that passed
+    add no branch. The result stays an expression: the caller has the engine write it out, and no
+    row passes through Python however many fail.
+    """
+    context = context or Context()
+    marked = flagged(table, rules, context)
+    kept = list(columns) or list(table.columns)
+    parts = [
+        marked.filter(marked[f"_rule_{index}"]).select(
+            _rule=ibis.literal(rule_ids[index], type="int64"), **{name: marked[name] for name in kept}
+        )
+        for index in failing
+        if rule_type(rules[index].rule_type).kind == "row"
+    ]
+    if not parts:
+        empty = table.select(_rule=ibis.literal(0, type="int64"), **{name: table[name] for name in kept})
+        return empty.limit(0)
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def key_complete(table: Any, fields: Sequence[str]) -> bool:
+    """Whether every row has a value in each of ``fields`` (a key that can name each row)."""
+    missing = ibis.or_(*(table[name].isnull() for name in fields))
+    return int(table.filter(missing).count().execute()) == 0

@@ -1,4 +1,4 @@
-"""Forms of the quality workbench: declaring a rule on a dataset, importing rules as YAML."""
+"""Forms of the quality pages: rule declarations and YAML imports, ticket steps, problem reports."""
 
 from __future__ import annotations
 
@@ -218,3 +218,22 @@ class RulesImportForm(forms.Form):
         elif not cleaned.get("text", "").strip() and "text" not in self.errors:
             self.add_error("text", gettext("请粘贴 YAML 规则或上传文件"))
         return cleaned
+
+
+class StepForm(forms.Form):
+    note = forms.CharField(
+        label=_("说明"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("提出异议和驳回异议时必填"),
+    )
+
+
+class ProblemForm(forms.Form):
+    description = forms.CharField(
+        label=_("问题描述"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("请写明哪条记录、哪个字段有什么问题（至少 10 个字）"),
+    )

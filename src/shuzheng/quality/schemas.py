@@ -1,13 +1,14 @@
-"""In and Out schemas of the quality API."""
+"""In and Out schemas of the quality API: checks and their failing rows, scores, tickets."""
 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
 
-from shuzheng.quality.choices import Severity
+from shuzheng.quality.choices import RunStatus, Severity, TicketEvent, TicketSource, TicketStatus
 from shuzheng.quality.registry import rule_types
 from shuzheng.quality.ruleset import DESCRIPTION_LENGTH, MAX_TEXT
 
@@ -63,3 +64,130 @@ class RulesImportOut(Schema):
     unchanged: int
     removed: int
     rules: list[RuleOut]
+
+
+class RunOut(Schema):
+    id: int
+    dataset: str = Field(alias="dataset.code")
+    started_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    status: RunStatus
+    rows: int
+    score: Decimal | None
+    error: str
+    key_fields: list[str] = Field(description="按这些字段可找回不通过的记录；为空时保存了整条记录")
+
+
+class ResultOut(Schema):
+    rule: int
+    rule_type: str
+    label: str
+    severity: Severity
+    failed: int
+    sample: list[dict[str, Any]]
+
+
+class RunDetailOut(RunOut):
+    results: list[ResultOut] = Field(alias="result_rows")
+
+
+class FailuresQuery(Schema):
+    rule: int | None = Field(None, description="只看这条规则不通过的记录")
+    limit: int = Field(50, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+class ColumnOut(Schema):
+    name: str
+    label: str
+
+
+class FailureRowOut(Schema):
+    rule: int
+    rule_label: str
+    values: dict[str, Any]
+
+
+class FailuresOut(Schema):
+    run: int
+    total: int
+    offset: int
+    limit: int
+    columns: list[ColumnOut]
+    rows: list[FailureRowOut]
+
+
+class PointOut(Schema):
+    at: datetime.datetime
+    score: Decimal
+
+
+class DepartmentScoreOut(Schema):
+    organisation: int = Field(alias="organisation.pk")
+    name: str = Field(alias="organisation.name")
+    score: Decimal | None
+    datasets: int
+    trend: list[PointOut]
+
+
+class DatasetScoreOut(Schema):
+    code: str
+    title: str
+    score: Decimal | None
+    checked_at: datetime.datetime | None
+    trend: list[PointOut]
+
+
+class ScorecardOut(Schema):
+    organisation: int
+    name: str
+    score: Decimal | None
+    trend: list[PointOut]
+    datasets: list[DatasetScoreOut]
+    active_tickets: int
+    overdue_tickets: int
+
+
+class TicketOut(Schema):
+    number: str
+    dataset: str = Field(alias="dataset.code")
+    dataset_title: str = Field(alias="dataset.title")
+    organisation: str = Field(alias="organisation.name")
+    source: TicketSource
+    rule: int | None = Field(None, alias="rule_id")
+    run: int | None = Field(None, alias="run_id")
+    failed: int
+    description: str
+    status: TicketStatus
+    opened_at: datetime.datetime
+    due_on: datetime.date
+    overdue: bool = Field(alias="is_overdue")
+    closed_at: datetime.datetime | None
+
+
+class StepOut(Schema):
+    at: datetime.datetime
+    actor: str | None = Field(None, alias="actor.name")
+    event: TicketEvent
+    from_status: str
+    to_status: TicketStatus
+    note: str
+
+
+class TicketDetailOut(TicketOut):
+    dispute_reason: str
+    reminders: int
+    steps: list[StepOut] = Field(alias="history")
+    actions: list[str] = Field(alias="allowed_actions", description="您现在可以进行的操作")
+
+
+class TransitionIn(Schema):
+    action: str = Field(
+        description="acknowledge（确认）、fix（完成整改）、dispute（提出异议）、accept_dispute / reject_dispute"
+        "（裁决异议）、verify（确认使用方反馈的问题已解决）"
+    )
+    note: str = Field("", max_length=2000, description="说明；提出异议和驳回异议时必填")
+
+
+class ProblemReportIn(Schema):
+    description: str = Field(max_length=2000, description="问题描述（至少 10 个字）")

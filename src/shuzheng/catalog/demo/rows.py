@@ -2029,9 +2029,32 @@ GENERATORS: dict[str, Callable[[random.Random], list[Row]]] = {
 }
 
 
+def _wrong_check_character(code: str) -> str:
+    return code[:-1] + ("0" if code[-1] != "0" else "1")
+
+
+# Defects planted on purpose, as real registers have them, so that the demo's data-quality checks
+# find something to send back to the departments: (dataset code, row index) → changed values.
+PLANTED_DEFECTS: dict[tuple[str, int], dict[str, Callable[[Any], Any]]] = {
+    # A code typed with the wrong check character; a licence that ran out before the list's cut-off.
+    ("330100-000001", 17): {"uscc": _wrong_check_character},
+    ("330100-000001", 58): {"valid_until": lambda _value: "2024-06-30"},
+    ("330100-000001", 121): {"valid_until": lambda _value: "2023-12-31"},
+    # Contact numbers never filled in, and another mistyped code.
+    ("330100-000014", 5): {"phone": lambda _value: None},
+    ("330100-000014", 33): {"phone": lambda _value: ""},
+    ("330100-000014", 61): {"uscc": _wrong_check_character},
+}
+
+
 def rows(code: str) -> list[Row] | None:
     """The sample rows of a dataset, or None if it has none."""
     generator = GENERATORS.get(code)
     if generator is None:
         return None
-    return generator(random.Random(f"shuzheng demo {code}"))  # noqa: S311 - sample data, not secrets
+    generated = generator(random.Random(f"shuzheng demo {code}"))  # noqa: S311 - sample data, not secrets
+    for (planted_in, index), changes in PLANTED_DEFECTS.items():
+        if planted_in == code:
+            row = generated[index]
+            row.update({name: change(row[name]) for name, change in changes.items()})
+    return generated

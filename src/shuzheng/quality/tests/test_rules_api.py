@@ -14,7 +14,7 @@ from django.test import Client
 from shuzheng.catalog import services as catalog
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import selectors, services
-from shuzheng.quality.tests.factories import CODE, FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.rule_factories import CODE, FIELDS, metadata, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 BASE = f"/api/v1/quality/datasets/{CODE}/rules"

@@ -13,7 +13,7 @@ from django.test import Client
 
 from shuzheng.catalog import services as catalog
 from shuzheng.quality import selectors, services
-from shuzheng.quality.tests.factories import CODE, FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.rule_factories import CODE, FIELDS, metadata, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 PAGE = f"/workbench/quality/rules/{CODE}/"

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from shuzheng.catalog import services as catalog
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import ruleset, selectors, services
-from shuzheng.quality.tests.factories import FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.rule_factories import FIELDS, metadata, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,63 +10,9 @@ from shuzheng.catalog import services as catalog
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import services
 from shuzheng.quality.models import CheckRun
+from shuzheng.quality.tests.factories import FIELDS, ROWS, add, payload
 
 pytestmark = pytest.mark.django_db
-
-FIELDS = [
-    {"name": "uscc", "label": "统一社会信用代码", "data_type": "string", "grade": "L1"},
-    {"name": "name", "label": "企业名称", "data_type": "string", "grade": "L1"},
-    {"name": "region", "label": "所在地", "data_type": "string", "grade": "L1"},
-    {"name": "founded", "label": "成立日期", "data_type": "date", "grade": "L1"},
-]
-ROWS = [
-    {"uscc": "91330100MA2H3X4Y6M", "name": "杭州云栖数智科技有限公司", "region": "330106", "founded": "2019-05-01"},
-    {"uscc": "91330100MA2H3X4Y6N", "name": "杭州知味餐饮有限公司", "region": "330199", "founded": "2020-01-01"},
-    {"uscc": "91330100MA2H3X4Y6M", "name": "", "region": "330105", "founded": "2021-03-15"},
-]
-
-
-def payload(title: str) -> dict[str, Any]:
-    return {
-        "title": title,
-        "description": f"{title}，按日更新。",
-        "theme": "market",
-        "keywords": ["企业"],
-        "update_frequency": "daily",
-        "spatial": "330100",
-        "contact_name": "数据管理员",
-        "grade": "L1",
-        "share_type": "unconditional",
-        "open_type": "unconditional",
-    }
-
-
-@pytest.fixture
-def enterprises(organisation: Any) -> Any:
-    dataset, _ = catalog.dataset_import_published(
-        organisation=organisation, data=payload("企业登记信息"), fields=FIELDS, code="330100-000001"
-    )
-    catalog.resource_load_rows(dataset=dataset, name="企业清单", rows=ROWS)
-    return dataset
-
-
-@pytest.fixture
-def people(
-    make_user: Callable[..., Any], make_organisation: Callable[..., Any], grant: Callable[..., Any]
-) -> dict[str, Any]:
-    officer = make_user("market_officer", kind="official")
-    elsewhere = make_user(
-        "transport_officer", kind="official", organisation=make_organisation("杭州市交通运输局", "330100")
-    )
-    for user in (officer, elsewhere):
-        grant(user, services.EDIT)
-    return {"officer": officer, "elsewhere": elsewhere, "bystander": make_user("bystander", kind="official")}
-
-
-def add(people: dict[str, Any], target: Any, rule_type: str, fields: list[str], **params: Any) -> Any:
-    return services.rule_add(
-        editor=people["officer"], dataset=target, rule_type=rule_type, fields=fields, params=params
-    )
 
 
 def test_only_the_owning_department_declares_rules(enterprises: Any, people: dict[str, Any]) -> None:

@@ -3,7 +3,10 @@ summary table per dataset (failing rows per rule, the score).
 
 `shuzheng quality rules export CODE` prints a dataset's rules as YAML; `shuzheng quality rules
 import CODE FILE.yaml [--replace]` declares them from such a file, all or nothing, and importing
-the same file again changes nothing. The console is trusted: no account's permissions apply."""
+the same file again changes nothing. The console is trusted: no account's permissions apply.
+
+`shuzheng quality remind`: remind departments of problem tickets due soon or overdue (run it
+daily from cron or a scheduler; a second run on the same day reminds nobody twice)."""
 
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ class Command(BaseCommand):
     help = "Check datasets against their quality rules and print what failed."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,rules}")
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{check,rules,remind}")
+        actions.add_parser("remind", help="remind departments of tickets due soon or overdue, once a day")
         check = actions.add_parser("check", help="check the datasets named by code, or every dataset with rules")
         check.add_argument("codes", nargs="*", metavar="CODE", help="dataset codes, e.g. 330100-000001")
         check.add_argument("--all", action="store_true", help="every dataset that has rules")
@@ -40,6 +44,12 @@ class Command(BaseCommand):
         load.add_argument("--replace", action="store_true", help="remove the dataset's rules the file does not have")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            reminded = services.tickets_remind()
+            for ticket in reminded:
+                self.stdout.write(f"{ticket.number} {ticket.dataset.code} {ticket.due_on:%Y-%m-%d}")
+            self.stdout.write(f"{len(reminded)} reminded")
+            return
         if options["action"] == "rules":
             self._rules(options)
         else:
