@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("shuzheng.core.urls")),
     path("", include("shuzheng.accounts.urls")),
     path("", include("shuzheng.catalog.urls")),
+    path("", include("shuzheng.ingest.urls")),
     path("", include("shuzheng.opendata.urls")),
     # OpenID Connect for other government systems: /.well-known/openid-configuration and /o/…
     path("", include("shuzheng.accounts.oidc_urls")),

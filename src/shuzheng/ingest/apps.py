@@ -14,8 +14,10 @@ class IngestConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.catalog import services as catalog
         from shuzheng.ingest import services
         from shuzheng.ingest.models import Pipeline, Source
+        from shuzheng.ingest.views import dataset_lineage_panel
 
         for module in SOURCE_MODULES:
             import_module(f"shuzheng.ingest.sources.{module}")
@@ -26,3 +28,4 @@ class IngestConfig(AppConfig):
         accounts.policy_register(
             Pipeline, accounts.Policy(organisation="dataset__organisation", organisation_actions=actions)
         )
+        catalog.dataset_panel_register("ingest.lineage", dataset_lineage_panel)
