@@ -33,6 +33,9 @@ PATH_SAMPLES = {
     "prefix": "abcdef012345",
     "number": "KF202600000001",
     "name": "ds-330100-000001",
+    "pipeline_id": "1",
+    "run_id": "1",
+    "row_id": "1",
 }
 
 
