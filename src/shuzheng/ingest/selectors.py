@@ -99,7 +99,7 @@ def _masked_url(url: str) -> str:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
         return MASK
-    return parsed.set(password=MASK).render_as_string(hide_password=False) if parsed.password else url
+    return parsed.render_as_string(hide_password=True)
 
 
 # --- lineage ---------------------------------------------------------------------------------
