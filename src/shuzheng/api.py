@@ -13,6 +13,7 @@ from shuzheng.accounts.apiauth import SessionAuth, TokenAuth
 from shuzheng.catalog.api import router as catalog_router
 from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
+from shuzheng.ingest.api import router as ingest_router
 from shuzheng.opendata.api import router as opendata_router
 from shuzheng.quality.api import router as quality_router
 
@@ -45,5 +46,6 @@ install_problem_handlers(api)
 api.add_router("/core/", core_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/catalog/", catalog_router)
+api.add_router("/ingest/", ingest_router)
 api.add_router("/opendata/", opendata_router)
 api.add_router("/quality/", quality_router)

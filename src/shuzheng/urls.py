@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("shuzheng.core.urls")),
     path("", include("shuzheng.accounts.urls")),
     path("", include("shuzheng.catalog.urls")),
+    path("", include("shuzheng.ingest.urls")),
     path("", include("shuzheng.opendata.urls")),
     path("", include("shuzheng.quality.urls")),
     # OpenID Connect for other government systems: /.well-known/openid-configuration and /o/…

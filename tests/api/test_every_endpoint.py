@@ -36,6 +36,8 @@ PATH_SAMPLES = {
     "rule_id": "1",
     "run_id": "1",
     "organisation_id": "1",
+    "pipeline_id": "1",
+    "row_id": "1",
 }
 
 

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.safestring import SafeString
 
 from shuzheng.accounts.selectors import visible_to
 from shuzheng.catalog import search, warehouse
 from shuzheng.catalog.choices import DatasetStatus, FieldType, OpenType
 from shuzheng.catalog.models import Dataset, DatasetVersion, Resource
-from shuzheng.catalog.services import VIEW
+from shuzheng.catalog.services import VIEW, dataset_panels
 
 _RELATED = ("organisation", "spatial")
 
@@ -27,6 +28,12 @@ def datasets_for_official(*, user: Any) -> QuerySet[Dataset]:
         .prefetch_related("fields")
         .order_by("code")
     )
+
+
+def dataset_panels_rendered(*, dataset: Dataset, user: Any) -> list[SafeString]:
+    """What other apps show on the dataset's workbench page, in the order they registered."""
+    rendered = (panel(dataset, user) for panel in dataset_panels().values())
+    return [SafeString(html) for html in rendered if html]
 
 
 def datasets_open(*, include_restricted: bool = False) -> QuerySet[Dataset]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from shuzheng.accounts.selectors import user_can
@@ -367,3 +368,21 @@ def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]
     except warehouse.TableRefused as exc:
         raise CatalogInvalid([("rows", "rows", problem) for problem in exc.problems]) from None
     return resource, True
+
+
+# --- panels other apps add to the workbench's dataset page ----------------------------------
+
+# A panel renders its own HTML for (dataset, user), or "" when it has nothing to show; apps
+# that build on the catalogue (ingestion: lineage) register one in their AppConfig.ready().
+DatasetPanel = Callable[[Dataset, Any], SafeString | str]
+_dataset_panels: dict[str, DatasetPanel] = {}
+
+
+def dataset_panel_register(name: str, panel: DatasetPanel) -> None:
+    if name in _dataset_panels and _dataset_panels[name] is not panel:
+        raise ValueError(f"dataset panel {name!r} is already registered")
+    _dataset_panels[name] = panel
+
+
+def dataset_panels() -> dict[str, DatasetPanel]:
+    return dict(_dataset_panels)

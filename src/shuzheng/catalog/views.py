@@ -149,6 +149,7 @@ def dataset_detail(request: HttpRequest, code: str) -> HttpResponse:
         "file_form": file_form,
         "can_edit": user_can(request.user, services.EDIT, dataset),
         "can_review": user_can(request.user, services.REVIEW, dataset) and dataset.submitted_by_id != request.user.pk,
+        "panels": selectors.dataset_panels_rendered(dataset=dataset, user=request.user),
     }
     return render(request, "catalog/detail.html", context)
 

@@ -14,10 +14,12 @@ class IngestConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.catalog import services as catalog
         from shuzheng.core import demo
         from shuzheng.ingest import services
         from shuzheng.ingest.demo import demo_seed
         from shuzheng.ingest.models import Pipeline, Source
+        from shuzheng.ingest.views import dataset_lineage_panel
 
         for module in SOURCE_MODULES:
             import_module(f"shuzheng.ingest.sources.{module}")
@@ -29,3 +31,4 @@ class IngestConfig(AppConfig):
             Pipeline, accounts.Policy(organisation="dataset__organisation", organisation_actions=actions)
         )
         demo.register("ingest.pipelines", demo_seed)
+        catalog.dataset_panel_register("ingest.lineage", dataset_lineage_panel)
