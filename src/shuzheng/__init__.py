@@ -8,6 +8,6 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0"
 
 # Loaded with Django so that tasks queued from web requests go to the configured broker.
-from shuzheng.celery import app as celery_app
+from shuzheng.celery_app import app as celery_app
 
 __all__ = ["__version__", "celery_app"]

@@ -12,7 +12,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 
-from shuzheng.celery import app
+from shuzheng.celery_app import app
 from shuzheng.ingest import services
 from shuzheng.ingest.choices import RunStatus
 

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--loglevel", default="INFO")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from shuzheng.celery import app
+        from shuzheng.celery_app import app
 
         # One process with threads: the embedded SQLite broker and the laptop both prefer it.
         pool = "solo" if options["concurrency"] == 1 else "threads"
