@@ -185,7 +185,9 @@ def params_in_words(params: dict[str, Any], labels: dict[str, str]) -> str:
     if "dataset" in params and "field" in params:
         reference = {"dataset": params.pop("dataset"), "field": params.pop("field")}
         words.append(gettext("取值存在于数据资源 %(dataset)s 的字段 %(field)s 中") % reference)
-    for name, value in params.items():
+    # In the templates' order, not the stored one: PostgreSQL's jsonb keeps keys sorted its own way.
+    order = [*[name for name in templates if name in params], *sorted(name for name in params if name not in templates)]
+    for name, value in ((name, params[name]) for name in order):
         if value is None or value == "":
             continue
         if isinstance(value, list):

@@ -27,12 +27,21 @@ def worker() -> Iterator[None]:
         pytest.skip("no Redis server at 127.0.0.1:6379")
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.update(broker_url=REDIS, task_always_eager=False)
+    _forget_connections()
     redis.Redis.from_url(REDIS).flushdb()  # tasks of an earlier, interrupted run must not be picked up
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             yield
     finally:
         app.conf.update(saved)
+        _forget_connections()
+
+
+def _forget_connections() -> None:
+    # The app keeps the broker connection pools it made first; after a change of broker they
+    # would still send to the old one.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 @pytest.mark.django_db(transaction=True)
