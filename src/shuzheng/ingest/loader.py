@@ -214,8 +214,8 @@ def load(
             changed = changed | ~joined[name].identical_to(joined[f"_old_{name}"])
     summary = (
         joined.aggregate(
-            loaded=is_new.cast("int64").sum(),
-            updated=(~is_new & changed).cast("int64").sum(),
+            loaded=_count(is_new),
+            updated=_count(~is_new & changed),
             total=joined.count(),
         )
         .to_pyarrow()
@@ -239,6 +239,11 @@ def load(
     session.replace(outputs)
     counts.rows, counts.written = int(session.table(plan.table).count().execute()), True
     return counts
+
+
+def _count(condition: Any) -> Any:
+    # A sum of 1s and 0s, not of a cast boolean: PostgreSQL casts booleans to int but not to bigint.
+    return ibis.ifelse(condition, 1, 0).sum()
 
 
 def _on(left: Any, right: Any, key: Sequence[str]) -> list[Any]:

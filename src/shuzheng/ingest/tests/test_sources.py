@@ -210,10 +210,22 @@ def test_the_command_line_loads_a_file_and_prints_a_summary(make_pipeline: Calla
         call_command("ingest", "run", "no-such-pipeline", stdout=out)
 
 
-def test_the_same_load_on_a_duckdb_file_warehouse(
-    settings: Any, tmp_path: Path, make_pipeline: Callable[..., Any], load: Callable[..., Any]
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse_url(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> str:
+    """A DuckDB file, and — when the tests run on PostgreSQL — the test database itself."""
+    if request.param == "duckdb":
+        return f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the PostgreSQL warehouse is tested when the suite runs on PostgreSQL")
+    port = database.get("PORT") or 5432
+    return f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{port}/{database['NAME']}"
+
+
+def test_the_same_load_on_an_ibis_backend_warehouse(
+    warehouse_url: str, settings: Any, tmp_path: Path, make_pipeline: Callable[..., Any], load: Callable[..., Any]
 ) -> None:
-    settings.SHUZHENG_WAREHOUSE_URL = f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
+    settings.SHUZHENG_WAREHOUSE_URL = warehouse_url
     pipeline = make_pipeline(keep_history=True)
     header = "统一社会信用代码,企业名称,登记状态,注册资本（万元）,成立日期\n"
     lines = [f"{uscc},{name},{status},{capital},{founded}\n" for uscc, name, status, capital, founded, _ in COMPANIES]
@@ -221,5 +233,6 @@ def test_the_same_load_on_a_duckdb_file_warehouse(
     again = load(pipeline, "企业.csv", (header + lines[0].replace("存续", "吊销") + lines[1]).encode())
     assert (again.rows_updated, again.rows_unchanged, again.rows_deleted) == (1, 1, 1), again.error
     assert [row["status"] for row in rows_of(pipeline.dataset)] == ["吊销", "存续"]
-    assert (tmp_path / "warehouse.duckdb").exists()
-    assert not (tmp_path / "warehouse").exists()
+    same = load(pipeline, "企业.csv", (header + lines[0].replace("存续", "吊销") + lines[1]).encode())
+    assert (same.rows_unchanged, same.rows_updated) == (2, 0)
+    assert not (tmp_path / "warehouse").exists()  # nothing went to the Parquet directory
