@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -706,10 +707,28 @@ def recheck_allowed(*, user: Any, dataset: Any) -> bool:
     return user_can(user, HANDLE, Ticket(organisation=dataset.organisation))
 
 
-def quality_recheck(*, by: Any, dataset: Any, request: HttpRequest | None = None) -> CheckRun:
-    """The department checks its dataset again after correcting it: fixed tickets are verified."""
-    if not recheck_allowed(user=by, dataset=dataset):
+@transaction.atomic
+def quality_check_start(*, by: Any, dataset: Any, request: HttpRequest | None = None) -> None:
+    """Queue a check of the dataset for the worker (a large dataset takes longer than a web request
+    may): after declaring rules, or after correcting the data — fixed tickets are then verified.
+    The department's rule editors and ticket handlers may."""
+    if not (user_can(by, EDIT, QualityRule(dataset=dataset)) or recheck_allowed(user=by, dataset=dataset)):
         raise TicketForbidden(HANDLE)
+    audit_record(
+        action="quality.check.start", actor=by, object_type="catalog.dataset", object_id=dataset.code, request=request
+    )
+    from shuzheng.quality.tasks import check_dataset
+
+    user_id = getattr(by, "pk", None)
+    transaction.on_commit(lambda: check_dataset.delay(dataset.code, user_id))
+
+
+def quality_check_queued(*, code: str, user_id: int | None) -> CheckRun | None:
+    """The worker's half of ``quality_check_start``."""
+    dataset = datasets_with_codes(codes=[code]).first()
+    if dataset is None:
+        return None
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
     return quality_check(dataset=dataset, by=by)
 
 

@@ -56,12 +56,9 @@ def rules_page(request: HttpRequest, code: str) -> HttpResponse:
         elif action in ("enable", "disable", "delete"):
             done = _change(request, dataset, action)
         elif action == "check":
-            run = services.quality_check(dataset=dataset, by=request.user)
+            services.quality_check_start(by=request.user, dataset=dataset, request=request)
             done = True
-            if run.status == "succeeded":
-                messages.success(request, gettext("检查完成"))
-            else:
-                messages.error(request, gettext("检查未能完成：%(error)s") % {"error": run.error})
+            messages.success(request, gettext("已提交检查，完成后刷新本页即可看到结果"))
         else:
             done = False
         if done:
@@ -269,10 +266,10 @@ def dataset(request: HttpRequest, code: str) -> HttpResponse:
     found = _dataset(request, code)
     if request.method == "POST" and request.POST.get("action") == "recheck":
         try:
-            run = services.quality_recheck(by=request.user, dataset=found, request=request)
+            services.quality_check_start(by=request.user, dataset=found, request=request)
         except services.TicketForbidden:
             return _forbidden(request)
-        messages.success(request, gettext("已重新检查：%(status)s") % {"status": run.get_status_display()})
+        messages.success(request, gettext("已提交检查，完成后刷新本页即可看到结果"))
         return redirect("quality:dataset", found.code)
     latest = selectors.latest_run(dataset=found)
     results = list(latest.results.all()) if latest else []

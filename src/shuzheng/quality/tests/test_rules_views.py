@@ -179,7 +179,11 @@ def test_disable_enable_and_remove(
 
 
 def test_check_now_shows_the_counts_per_rule(
-    enterprises: Any, people: dict[str, Any], rule: Any, signed_in: Callable[[Any], Client]
+    enterprises: Any,
+    people: dict[str, Any],
+    rule: Any,
+    signed_in: Callable[[Any], Client],
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = signed_in(people["officer"])
     services.rule_add(editor=people["officer"], dataset=enterprises, rule_type="unique", fields=["uscc"])
@@ -191,9 +195,10 @@ def test_check_now_shows_the_counts_per_rule(
         params={"frequency": "daily"},
     )
     assert 'data-testid="run"' not in client.get(PAGE).content.decode()
-    response = client.post(PAGE, {"action": "check"}, follow=True)
-    page = response.content.decode()
-    assert "检查完成" in page
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's part, done here and now
+        response = client.post(PAGE, {"action": "check"}, follow=True)
+    assert "已提交检查" in response.content.decode()
+    page = client.get(PAGE).content.decode()
     summary = page[page.index('data-testid="run"') :]
     assert "完成" in summary
     assert re.search(r"取值在范围内</td><td>注册资本</td><td>严重</td><td>1 条", summary)  # capital -1
@@ -201,16 +206,22 @@ def test_check_now_shows_the_counts_per_rule(
     assert re.search(r"数据及时更新</td><td>成立日期</td><td>一般</td><td>未通过", summary)
 
 
-def test_a_failed_check_says_why(organisation: Any, people: dict[str, Any], signed_in: Callable[[Any], Client]) -> None:
+def test_a_failed_check_says_why(
+    organisation: Any,
+    people: dict[str, Any],
+    signed_in: Callable[[Any], Client],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     empty, _ = catalog.dataset_import_published(
         organisation=organisation, data=metadata("个体工商户信息"), fields=FIELDS, code="330100-000002"
     )
     services.rule_add(editor=people["officer"], dataset=empty, rule_type="uscc", fields=["uscc"])
-    response = signed_in(people["officer"]).post(
-        f"/workbench/quality/rules/{empty.code}/", {"action": "check"}, follow=True
-    )
-    assert "检查未能完成" in response.content.decode()
-    assert "还没有载入数据" in response.content.decode()
+    client = signed_in(people["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/workbench/quality/rules/{empty.code}/", {"action": "check"})
+    page = client.get(f"/workbench/quality/rules/{empty.code}/").content.decode()
+    assert "失败" in page
+    assert "还没有载入数据" in page
 
 
 YAML = "rules:\n  - {type: uscc, fields: [uscc]}\n  - {type: not_blank, fields: [name]}\n"
