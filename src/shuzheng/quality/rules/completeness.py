@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
+from shuzheng.quality.rules.validity import present
 
 
 def _not_null(table: Any, rule: Declared, context: Context) -> Any:
@@ -14,8 +15,7 @@ def _not_null(table: Any, rule: Declared, context: Context) -> Any:
 
 
 def _not_blank(table: Any, rule: Declared, context: Context) -> Any:
-    column = table[rule.fields[0]]
-    return column.isnull() | (column.cast("string").strip() == "")
+    return ~present(table[rule.fields[0]])
 
 
 rule_type_register(RuleType("not_null", _("不为空"), "completeness", _not_null, fields=1))

@@ -11,7 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.identifiers import id_birth_date
+from shuzheng.quality.rules.identifiers import ID_PATTERN, id_birth_date, id_text
+from shuzheng.quality.rules.validity import all_of, any_of, stripped
 
 # GB/T 2261.1: 1 male, 2 female; the 17th digit of an ID number is odd for men.
 MALE = ("男", "1", "M", "m")
@@ -20,20 +21,19 @@ FEMALE = ("女", "2", "F", "f")
 
 def _id_agrees(table: Any, rule: Declared, context: Context) -> Any:
     """Fields: the ID number, then the birth date and/or sex fields named in params."""
-    text = table[rule.fields[0]].cast("string").strip().upper()
-    readable = text.re_search(r"^\d{17}[0-9X]$")
-    wrong = ibis.literal(False)
+    text = id_text(table[rule.fields[0]])
+    disagreements = []
     if birth_field := rule.params.get("birth_date"):
         birth = table[birth_field]
         if not birth.type().is_date():
             birth = birth.cast("string").try_cast("date")
-        wrong = wrong | (birth.notnull() & (birth != id_birth_date(text)))
+        disagreements.append(birth != id_birth_date(text))
     if sex_field := rule.params.get("sex"):
-        sex = table[sex_field].cast("string").strip()
+        sex = stripped(table[sex_field])
         odd = text.substr(16, 1).try_cast("int64") % 2 == 1
         male, female = rule.params.get("male", list(MALE)), rule.params.get("female", list(FEMALE))
-        wrong = wrong | (sex.isin(male) & ~odd) | (sex.isin(female) & odd)
-    return ibis.coalesce(readable & wrong, False)
+        disagreements += [all_of(sex.isin(male), ~odd), all_of(sex.isin(female), odd)]
+    return all_of(text.re_search(ID_PATTERN), any_of(*disagreements))
 
 
 def _check_id_agrees(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, str]]:

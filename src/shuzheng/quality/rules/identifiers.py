@@ -17,13 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzheng.core import regions
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.validity import wrong_where_present
+from shuzheng.quality.rules.validity import all_of, stripped, wrong_where_present
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+ID_PATTERN = r"^\d{17}[0-9X]$"
+USCC_PATTERN = f"^[{USCC_ALPHABET}]{{18}}$"
 
 
 @cache
@@ -43,25 +45,45 @@ def one_of(column: Any, values: list[str]) -> Any:
     return column.isin(ibis.memtable({"value": values})["value"])
 
 
+def canonical(column: Any, pattern: str) -> Any:
+    """An identifier as text, trimmed and upper-cased (a final x of an ID number is X). Values that
+    already match ``pattern`` are taken as they are: nearly all do, and the test costs a third of
+    trimming and upper-casing every value."""
+    text = column.cast("string")
+    return ibis.ifelse(text.re_search(pattern), text, text.strip().upper())
+
+
+def id_text(column: Any) -> Any:
+    return canonical(column, ID_PATTERN)
+
+
 def id_birth_date(text: Any) -> Any:
     return text.substr(6, 4).concat("-", text.substr(10, 2), "-", text.substr(12, 2)).try_cast("date")
 
 
+def id_digit_sum(number: Any) -> Any:
+    """The weighted sum of an ID number's first 17 digits modulo 11, given those digits as one integer.
+
+    The digit worth 10**j is (number % 10**(j + 1) - number % 10**j) / 10**j, and since 10 ≡ -1
+    (mod 11) that division is a sign. Gathered by remainder, the sum modulo 11 needs only the
+    remainders number % 10**m: integer arithmetic, a third of the time of cutting out 17 digits."""
+    weight = [ID_WEIGHTS[16 - place] for place in range(17)] + [0]  # by place value 10**place
+    coefficients = [(-1) ** (m - 1) * (weight[m - 1] + weight[m]) % 11 for m in range(1, 18)]
+    return sum(number % 10**m % 11 * coefficient for m, coefficient in enumerate(coefficients, 1)) % 11
+
+
 def resident_id_wrong(column: Any, context: Context) -> Any:
     """True where a non-empty value is not a valid 18-digit resident ID number."""
-    text = column.cast("string").strip().upper()
-    total = sum(text.substr(position, 1).try_cast("int64") * weight for position, weight in enumerate(ID_WEIGHTS))
-    check = ibis.literal(ID_CHECK).substr(total % 11, 1)
-    birth = id_birth_date(text)
-    valid = (
-        text.re_search(r"^\d{17}[0-9X]$")
-        & (text.substr(17, 1) == check)
-        & birth.notnull()
-        & (birth >= EARLIEST_BIRTH)
-        & (birth <= context.now.date())
-        & one_of(text.substr(0, 2), province_prefixes())
+    text = id_text(column)
+    # ISO 7064 MOD 11-2: counting the check character at its value (X is 10), the weighted sum is 1 modulo 11.
+    total = id_digit_sum(text.substr(0, 17).try_cast("int64")) + ibis.literal("0123456789X").find(text.substr(17, 1))
+    valid = all_of(
+        text.re_search(ID_PATTERN),
+        total % 11 == 1,
+        id_birth_date(text).between(EARLIEST_BIRTH, context.now.date()),
+        one_of(text.substr(0, 2), province_prefixes()),
     )
-    return wrong_where_present(column, ~ibis.coalesce(valid, False))
+    return wrong_where_present(column, ~valid)
 
 
 def _resident_id(table: Any, rule: Declared, context: Context) -> Any:
@@ -70,22 +92,22 @@ def _resident_id(table: Any, rule: Declared, context: Context) -> Any:
 
 def _uscc(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    text = column.cast("string").strip().upper()
+    text = canonical(column, USCC_PATTERN)
     alphabet = ibis.literal(USCC_ALPHABET)
-    total = sum(alphabet.find(text.substr(position, 1)) * weight for position, weight in enumerate(USCC_WEIGHTS))
-    check = alphabet.substr((31 - total % 31) % 31, 1)
-    valid = text.re_search(f"^[{USCC_ALPHABET}]{{18}}$") & (text.substr(17, 1) == check)
-    return wrong_where_present(column, ~ibis.coalesce(valid, False))
+    # GB 32100: with the check character weighing 1, the weighted sum of all 18 is a multiple of 31.
+    weights = (*USCC_WEIGHTS, 1)
+    total = sum(alphabet.find(text.substr(position, 1)) * weight for position, weight in enumerate(weights))
+    return wrong_where_present(column, ~all_of(text.re_search(USCC_PATTERN), total % 31 == 0))
 
 
 def _region_code(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    return wrong_where_present(column, ~one_of(column.cast("string").strip(), region_codes()))
+    return wrong_where_present(column, ~one_of(stripped(column), region_codes()))
 
 
 def _mobile(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    return wrong_where_present(column, ~column.cast("string").strip().re_search(settings.SHUZHENG_MOBILE_PATTERN))
+    return wrong_where_present(column, ~stripped(column).re_search(settings.SHUZHENG_MOBILE_PATTERN))
 
 
 rule_type_register(RuleType("resident_id", _("居民身份证号码有效"), "validity", _resident_id, fields=1))

@@ -9,7 +9,7 @@ from typing import Any
 
 import ibis
 import pytest
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 
 from shuzheng.core.identifiers import is_valid_resident_id
 from shuzheng.quality import engine
@@ -170,4 +170,59 @@ def test_the_id_check_in_the_engine_agrees_with_the_platforms_validator() -> Non
     assert len(values) == 1000
     found = set(failing({"a": values}, Declared("resident_id", ["a"])))
     disagreements = [value for index, value in enumerate(values) if (index in found) == is_valid_resident_id(value)]
+    assert disagreements == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "values", "expected"),
+    [
+        (
+            Declared("resident_id", ["a"]),
+            {
+                "a": [
+                    " 11010519491231002x",
+                    "11010519491231002X\t",
+                    "\n11010519491231002X \n",
+                    " \t\n",
+                    "1101051949 1231002X",
+                ]
+            },
+            [4],
+        ),
+        (
+            Declared("uscc", ["a"]),
+            {"a": ["\t91330100ma2h3x4y6m ", "91330100MA2H3X4Y6M\n", " \n", "91330100 MA2H3X4Y6M"]},
+            [3],
+        ),
+        (Declared("mobile", ["a"]), {"a": [" 13857112345", "13857112345\n", "\t", "1385711 2345"]}, [3]),
+        (Declared("region_code", ["a"]), {"a": [" 330106", "330106\t", "\n", "3301 06"]}, [3]),
+        (Declared("not_blank", ["a"]), {"a": ["x", " \t\n", "\t", " x ", None, ""]}, [1, 2, 4, 5]),
+        (
+            Declared("id_agrees", ["id"], {"sex": "sex"}),
+            {
+                "id": ["11010519491231002X", " 11010519491231002x ", "11010519491231002X"],
+                "sex": [" 女\t", "\n男", "女"],
+            },
+            [1],
+        ),
+    ],
+    ids=lambda value: value.rule_type if isinstance(value, Declared) else "",
+)
+def test_values_are_checked_without_the_spaces_tabs_and_newlines_around_them(
+    rule: Declared, values: dict[str, Any], expected: list[int]
+) -> None:
+    assert failing(values, rule) == expected
+
+
+def test_the_uscc_check_in_the_engine_agrees_with_the_check_character_of_gb_32100() -> None:
+    rng = random.Random(32100)  # noqa: S311 - test data
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    bodies = ["".join(rng.choice(alphabet) for _ in range(17)) for _ in range(500)]
+    values = [body + rng.choice(alphabet) for body in bodies] + [body + uscc.calc_check_digit(body) for body in bodies]
+    found = set(failing({"a": values}, Declared("uscc", ["a"])))
+    disagreements = [
+        value
+        for index, value in enumerate(values)
+        if (index in found) == (value[17] == uscc.calc_check_digit(value[:17]))
+    ]
     assert disagreements == []
