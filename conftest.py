@@ -188,3 +188,16 @@ def assert_access(signed_in: Callable[[Any], Client]) -> Callable[..., None]:
             assert status == anonymous, f"anonymous got {status}, expected {anonymous}"
 
     return check
+
+
+@pytest.fixture
+def postgres_warehouse(settings: Any) -> str:
+    """The warehouse in the test database itself, through Ibis's PostgreSQL backend — when the
+    suite runs on PostgreSQL (the other run covers the Parquet directory)."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the PostgreSQL warehouse is tested when the suite runs on PostgreSQL")
+    port = database.get("PORT") or 5432
+    url = f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{port}/{database['NAME']}"
+    settings.SHUZHENG_WAREHOUSE_URL = url
+    return url

@@ -47,9 +47,10 @@ def run(table: Any, rules: Sequence[Declared], context: Context | None = None, *
     for index, rule in enumerate(rules):
         name = f"_rule_{index}"
         if rule_type(rule.rule_type).kind == "row":
-            metrics[name] = marked[name].cast("int64").sum()
+            # A sum of ones, not of a cast boolean: PostgreSQL casts booleans to int but not to bigint.
+            metrics[name] = ibis.ifelse(marked[name], 1, 0).sum()
         else:
-            metrics[name] = rule_type(rule.rule_type).compile(marked, rule, context).cast("int64")
+            metrics[name] = ibis.ifelse(rule_type(rule.rule_type).compile(marked, rule, context), 1, 0)
     counts = marked.aggregate(**metrics).to_pyarrow().to_pylist()[0]
     outcomes = []
     for index, rule in enumerate(rules):

@@ -211,15 +211,11 @@ def test_the_command_line_loads_a_file_and_prints_a_summary(make_pipeline: Calla
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
-def warehouse_url(request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> str:
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A DuckDB file, and — when the tests run on PostgreSQL — the test database itself."""
     if request.param == "duckdb":
         return f"duckdb:///{tmp_path / 'warehouse.duckdb'}"
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the PostgreSQL warehouse is tested when the suite runs on PostgreSQL")
-    port = database.get("PORT") or 5432
-    return f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{port}/{database['NAME']}"
+    return str(request.getfixturevalue("postgres_warehouse"))
 
 
 def test_the_same_load_on_an_ibis_backend_warehouse(

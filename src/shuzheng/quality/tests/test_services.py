@@ -68,6 +68,31 @@ def test_a_check_counts_samples_and_scores(enterprises: Any, people: dict[str, A
     assert audit_events().filter(action="quality.check", object_id=enterprises.code).count() == 1
 
 
+def test_the_same_check_on_a_postgresql_warehouse(
+    postgres_warehouse: str, enterprises: Any, people: dict[str, Any]
+) -> None:
+    add(people, enterprises, "uscc", ["uscc"])
+    add(people, enterprises, "unique", ["uscc"])
+    add(people, enterprises, "not_blank", ["name"])
+    add(people, enterprises, "region_code", ["region"])
+    add(people, enterprises, "regex", ["name"], pattern="科技")  # the restaurant is not
+    add(people, enterprises, "exists_in", ["uscc"], dataset="330100-000001", field="uscc")
+    add(people, enterprises, "fresh", ["founded"], frequency="daily")
+    run = services.quality_check(dataset=enterprises, by=people["officer"])
+    assert (run.status, run.rows) == ("succeeded", 3), run.error
+    results = {result.rule.rule_type: result.failed for result in run.results.select_related("rule")}
+    assert results == {
+        "uscc": 1,
+        "unique": 2,
+        "not_blank": 1,
+        "region_code": 1,
+        "regex": 1,
+        "exists_in": 0,
+        "fresh": 1,
+    }
+    assert run.failures_table
+
+
 def test_a_dataset_without_rows_makes_a_failed_run(organisation: Any, people: dict[str, Any]) -> None:
     empty, _ = catalog.dataset_import_published(
         organisation=organisation, data=payload("个体工商户信息"), fields=FIELDS, code="330100-000002"
