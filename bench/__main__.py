@@ -56,6 +56,11 @@ def main(argv: list[str]) -> int:
                 case.target or "—",
             )
     console.print(table)
+    for result in results:
+        if result.case.details is not None:
+            console.print(f"{result.case.name} — {result.case.peer_name or 'ours'}:")
+            for line in result.case.details(result):
+                console.print(f"  {line}", highlight=False)
     return 0
 
 

@@ -22,6 +22,8 @@ class Case:
     peer_name: str = ""
     repeat: int = 7
     target: str = ""  # the issue's target, e.g. "ratio ≤ 1.5"
+    warm_up: bool = True  # False for runs that start a fresh process each time: nothing to warm
+    details: Callable[[Result], list[str]] | None = None  # lines printed under the table
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,10 @@ def measure(case: Case) -> Result:
     """Time ours and the peer alternately so drift hits both alike."""
     ours_times: list[float] = []
     peer_times: list[float] = []
-    case.ours()  # warm caches once, outside the timings
-    if case.peer is not None:
-        case.peer()
+    if case.warm_up:  # warm caches once, outside the timings
+        case.ours()
+        if case.peer is not None:
+            case.peer()
     for _ in range(case.repeat):
         ours_times.append(_time(case.ours))
         if case.peer is not None:

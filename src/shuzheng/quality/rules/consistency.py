@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.identifiers import ID_PATTERN, id_birth_date, id_text
+from shuzheng.quality.rules.identifiers import ID_PATTERN, id_birth_date, id_digits, id_text
 from shuzheng.quality.rules.validity import all_of, any_of, stripped
 
 # GB/T 2261.1: 1 male, 2 female; the 17th digit of an ID number is odd for men.
@@ -30,7 +30,7 @@ def _id_agrees(table: Any, rule: Declared, context: Context) -> Any:
         disagreements.append(birth != id_birth_date(text))
     if sex_field := rule.params.get("sex"):
         sex = stripped(table[sex_field])
-        odd = text.substr(16, 1).try_cast("int64") % 2 == 1
+        odd = id_digits(text) % 2 == 1  # the 17th digit's parity, and the digits are computed anyway
         male, female = rule.params.get("male", list(MALE)), rule.params.get("female", list(FEMALE))
         disagreements += [all_of(sex.isin(male), ~odd), all_of(sex.isin(female), odd)]
     return all_of(text.re_search(ID_PATTERN), any_of(*disagreements))

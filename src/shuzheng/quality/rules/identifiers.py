@@ -57,6 +57,11 @@ def id_text(column: Any) -> Any:
     return canonical(column, ID_PATTERN)
 
 
+def id_digits(text: Any) -> Any:
+    """The first 17 digits of an ID number as one integer."""
+    return text.substr(0, 17).try_cast("int64")
+
+
 def id_birth_date(text: Any) -> Any:
     return text.substr(6, 4).concat("-", text.substr(10, 2), "-", text.substr(12, 2)).try_cast("date")
 
@@ -76,14 +81,14 @@ def resident_id_wrong(column: Any, context: Context) -> Any:
     """True where a non-empty value is not a valid 18-digit resident ID number."""
     text = id_text(column)
     # ISO 7064 MOD 11-2: counting the check character at its value (X is 10), the weighted sum is 1 modulo 11.
-    total = id_digit_sum(text.substr(0, 17).try_cast("int64")) + ibis.literal("0123456789X").find(text.substr(17, 1))
+    total = id_digit_sum(id_digits(text)) + ibis.literal("0123456789X").find(text.substr(17, 1))
     valid = all_of(
         text.re_search(ID_PATTERN),
         total % 11 == 1,
         id_birth_date(text).between(EARLIEST_BIRTH, context.now.date()),
         one_of(text.substr(0, 2), province_prefixes()),
     )
-    return wrong_where_present(column, ~valid)
+    return wrong_where_present(column, ~valid, text)
 
 
 def _resident_id(table: Any, rule: Declared, context: Context) -> Any:
@@ -97,7 +102,7 @@ def _uscc(table: Any, rule: Declared, context: Context) -> Any:
     # GB 32100: with the check character weighing 1, the weighted sum of all 18 is a multiple of 31.
     weights = (*USCC_WEIGHTS, 1)
     total = sum(alphabet.find(text.substr(position, 1)) * weight for position, weight in enumerate(weights))
-    return wrong_where_present(column, ~all_of(text.re_search(USCC_PATTERN), total % 31 == 0))
+    return wrong_where_present(column, ~all_of(text.re_search(USCC_PATTERN), total % 31 == 0), text)
 
 
 def _region_code(table: Any, rule: Declared, context: Context) -> Any:
@@ -107,7 +112,8 @@ def _region_code(table: Any, rule: Declared, context: Context) -> Any:
 
 def _mobile(table: Any, rule: Declared, context: Context) -> Any:
     column = table[rule.fields[0]]
-    return wrong_where_present(column, ~stripped(column).re_search(settings.SHUZHENG_MOBILE_PATTERN))
+    text = stripped(column)
+    return wrong_where_present(column, ~text.re_search(settings.SHUZHENG_MOBILE_PATTERN), text)
 
 
 rule_type_register(RuleType("resident_id", _("居民身份证号码有效"), "validity", _resident_id, fields=1))

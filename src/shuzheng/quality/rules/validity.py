@@ -55,9 +55,10 @@ def stripped(column: Any) -> Any:
     return ibis.ifelse(text.re_search(_PADDED), text.strip(), text)
 
 
-def wrong_where_present(column: Any, wrong: Any) -> Any:
-    """``wrong`` for rows with a value, false for empty ones."""
-    return all_of(wrong, present(column))
+def wrong_where_present(column: Any, wrong: Any, trimmed: Any = None) -> Any:
+    """``wrong`` for rows with a value, false for empty ones. A rule that has the value trimmed
+    already passes it as ``trimmed``: comparing that with "" costs less than the pattern test."""
+    return all_of(wrong, present(column) if trimmed is None else trimmed != "")
 
 
 def _regex(table: Any, rule: Declared, context: Context) -> Any:
