@@ -17,30 +17,83 @@ from shuzheng.catalog.selectors import datasets_with_codes
 from shuzheng.quality import services
 from shuzheng.quality.models import CheckRun, Ticket
 
-# dataset code → (rule type, fields, params, severity, description)
-RULES: dict[str, list[tuple[str, list[str], dict[str, Any], str, str]]] = {
-    "330100-000001": [  # 食品经营许可证信息, 杭州市市场监督管理局
-        ("unique", ["licence_no"], {}, "high", "许可证编号唯一"),
-        ("uscc", ["uscc"], {}, "high", "经营者统一社会信用代码校验正确"),
-        ("region_code", ["district_code"], {}, "medium", "所在区划代码有效"),
-        ("order", ["issue_date", "valid_until"], {}, "medium", "有效期至不早于发证日期"),
-        ("range", ["valid_until"], {"min": "2025-01-01"}, "medium", "在册许可证在数据截止日（2024-12-31）后仍有效"),
-    ],
-    "330100-000014": [  # 养老机构信息, 杭州市民政局
-        ("unique", ["uscc"], {}, "high", "统一社会信用代码唯一"),
-        ("uscc", ["uscc"], {}, "high", "统一社会信用代码校验正确"),
-        ("not_blank", ["phone"], {}, "medium", "联系电话已填写"),
-        ("enum", ["nature"], {"values": ["公办", "公建民营", "民办"]}, "low", "机构性质为规定取值"),
-    ],
-    "330100-000036": [  # 动物诊疗机构, 杭州市农业农村局
-        ("unique", ["licence_no"], {}, "high", "许可证编号唯一"),
-        ("uscc", ["uscc"], {}, "high", "统一社会信用代码校验正确"),
-        ("region_code", ["district_code"], {}, "medium", "所在区划代码有效"),
-    ],
-    "330100-000029": [  # 中小学校, 杭州市教育局
-        ("not_blank", ["school_name"], {}, "high", "学校名称已填写"),
-        ("region_code", ["district_code"], {}, "medium", "所在区划代码有效"),
-    ],
+# Each dataset's rule set as its department would write it (quality.ruleset's YAML).
+RULES: dict[str, str] = {
+    # 食品经营许可证信息, 杭州市市场监督管理局
+    "330100-000001": """\
+rules:
+- type: unique
+  fields: [licence_no]
+  severity: high
+  description: 许可证编号唯一
+- type: uscc
+  fields: [uscc]
+  severity: high
+  description: 经营者统一社会信用代码校验正确
+- type: region_code
+  fields: [district_code]
+  severity: medium
+  description: 所在区划代码有效
+- type: order
+  fields: [issue_date, valid_until]
+  severity: medium
+  description: 有效期至不早于发证日期
+- type: range
+  fields: [valid_until]
+  params: {min: '2025-01-01'}
+  severity: medium
+  description: 在册许可证在数据截止日（2024-12-31）后仍有效
+""",
+    # 养老机构信息, 杭州市民政局
+    "330100-000014": """\
+rules:
+- type: unique
+  fields: [uscc]
+  severity: high
+  description: 统一社会信用代码唯一
+- type: uscc
+  fields: [uscc]
+  severity: high
+  description: 统一社会信用代码校验正确
+- type: not_blank
+  fields: [phone]
+  severity: medium
+  description: 联系电话已填写
+- type: enum
+  fields: [nature]
+  params:
+    values: [公办, 公建民营, 民办]
+  severity: low
+  description: 机构性质为规定取值
+""",
+    # 动物诊疗机构, 杭州市农业农村局
+    "330100-000036": """\
+rules:
+- type: unique
+  fields: [licence_no]
+  severity: high
+  description: 许可证编号唯一
+- type: uscc
+  fields: [uscc]
+  severity: high
+  description: 统一社会信用代码校验正确
+- type: region_code
+  fields: [district_code]
+  severity: medium
+  description: 所在区划代码有效
+""",
+    # 中小学校, 杭州市教育局
+    "330100-000029": """\
+rules:
+- type: not_blank
+  fields: [school_name]
+  severity: high
+  description: 学校名称已填写
+- type: region_code
+  fields: [district_code]
+  severity: medium
+  description: 所在区划代码有效
+""",
 }
 REPORTED = (
     "330100-000014",
@@ -51,29 +104,16 @@ REPORTED = (
 def demo_seed() -> int:
     changed = 0
     datasets = {dataset.code: dataset for dataset in datasets_with_codes(codes=list(RULES))}
-    for code, rules in RULES.items():
+    for code, document in RULES.items():
         dataset = datasets.get(code)
-        if dataset is None or not {name for _type, fields, *_ in rules for name in fields} <= _field_names(dataset):
+        if dataset is None:
             continue
-        for rule_type, fields, params, severity, description in rules:
-            _rule, created = services.rule_import(
-                dataset=dataset,
-                rule_type=rule_type,
-                fields=fields,
-                params=params,
-                severity=severity,
-                description=description,
-            )
-            changed += created
+        changed += services.rules_import_yaml(editor=None, dataset=dataset, text=document).created
         if not CheckRun.objects.filter(dataset=dataset).exists():
             services.quality_check(dataset=dataset)
             changed += 1
     changed += _resident_report(datasets)
     return changed
-
-
-def _field_names(dataset: Any) -> set[str]:
-    return {field.name for field in dataset.fields.all()}
 
 
 def _resident_report(datasets: dict[str, Any]) -> int:

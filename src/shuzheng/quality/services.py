@@ -303,41 +303,6 @@ def _rule_save(editor: Any, dataset: Any, entry: ruleset.Entry, request: HttpReq
     return rule
 
 
-@transaction.atomic
-def rule_import(
-    *,
-    dataset: Any,
-    rule_type: str,
-    fields: Sequence[str],
-    params: Mapping[str, Any] | None = None,
-    severity: str = Severity.MEDIUM,
-    description: str = "",
-) -> tuple[QualityRule, bool]:
-    """Declare a rule that arrives as data (the demo province, a migration): checked like any
-    other; (rule, created). Idempotent: a rule of the same type on the same fields stays as it is."""
-    existing = dataset.quality_rules.filter(rule_type=rule_type, fields=list(fields)).first()
-    if existing is not None:
-        return existing, False
-    problems = rule_problems(dataset=dataset, rule_type=rule_type, fields=fields, params=dict(params or {}))
-    if problems:
-        raise QualityInvalid(problems)
-    rule = QualityRule.objects.create(
-        dataset=dataset,
-        rule_type=rule_type,
-        fields=list(fields),
-        params=dict(params or {}),
-        severity=severity,
-        description=description,
-    )
-    audit_record(
-        action="quality.rule.import",
-        object_type="quality.qualityrule",
-        object_id=rule.pk,
-        detail={"dataset": dataset.code, "rule_type": rule_type, "fields": list(fields)},
-    )
-    return rule, True
-
-
 def score(rows: int, outcomes: Sequence[tuple[str, str, int]]) -> Decimal | None:
     """100 × the severity-weighted share of passing rows over (severity, kind, failed) outcomes."""
     if not outcomes:
