@@ -174,6 +174,24 @@ def pipeline_create(
     return pipeline
 
 
+@transaction.atomic
+def pipeline_enable(*, editor: Any, pipeline: Pipeline, enabled: bool, request: HttpRequest | None = None) -> Pipeline:
+    """Stop a pipeline from running (a source being replaced, a dataset withdrawn), or start it again."""
+    _check(editor, EDIT, pipeline)
+    if pipeline.enabled != enabled:
+        pipeline.enabled = enabled
+        pipeline.save(update_fields=["enabled"])
+        audit_record(
+            action="ingest.pipeline.enable" if enabled else "ingest.pipeline.disable",
+            actor=editor,
+            object_type="ingest.pipeline",
+            object_id=pipeline.pk,
+            detail={"dataset": pipeline.dataset.code},
+            request=request,
+        )
+    return pipeline
+
+
 # --- runs ---------------------------------------------------------------------------------
 
 

@@ -158,6 +158,14 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A pipeline's settings and runs, and a form to run it now."""
     pipeline = _pipeline(request, pk)
     needs_file = source_kind(pipeline.source.kind).needs_file
+    if request.method == "POST" and request.POST.get("action") in ("enable", "disable"):
+        try:
+            services.pipeline_enable(
+                editor=request.user, pipeline=pipeline, enabled=request.POST["action"] == "enable", request=request
+            )
+        except services.IngestForbidden:
+            return _forbidden(request)
+        return redirect("ingest:pipeline", pipeline.pk)
     form = RunForm(request.POST, request.FILES) if request.method == "POST" else RunForm()
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
@@ -184,6 +192,7 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "needs_file": needs_file,
         "can_run": user_can(request.user, services.RUN, pipeline),
+        "can_edit": user_can(request.user, services.EDIT, pipeline),
     }
     return render(request, "ingest/pipeline.html", context)
 

@@ -278,6 +278,27 @@ def test_running_without_a_file_or_as_a_stranger_is_refused(
     assert not Run.objects.exists()
 
 
+def test_a_pipeline_is_stopped_and_started_by_its_department_only(
+    people: dict[str, Any], officer: Client, make_pipeline: Callable[..., Any], signed_in: Callable[[Any], Client]
+) -> None:
+    pipeline = make_pipeline()
+    url = f"/workbench/ingest/pipelines/{pipeline.pk}/"
+    assert signed_in(people["elsewhere"]).post(url, {"action": "disable"}).status_code == 404
+    pipeline.refresh_from_db()
+    assert pipeline.enabled
+    assert officer.post(url, {"action": "disable"}).status_code == 302
+    pipeline.refresh_from_db()
+    assert not pipeline.enabled
+    page = officer.get(url).content.decode()
+    assert 'data-testid="enable"' in page
+    assert 'data-testid="run-form"' not in page  # a stopped pipeline cannot be run
+    with pytest.raises(services.IngestInvalid):
+        services.run_start(user=people["officer"], pipeline=pipeline, file_name="企业.csv", content=upload())
+    assert officer.post(url, {"action": "enable"}).status_code == 302
+    pipeline.refresh_from_db()
+    assert pipeline.enabled
+
+
 def test_a_queued_run_refreshes_itself(
     people: dict[str, Any], officer: Client, make_pipeline: Callable[..., Any], tmp_path: Any
 ) -> None:
