@@ -382,6 +382,10 @@ SHUZHENG_OPEN_RATE_KEY = env_str("SHUZHENG_OPEN_RATE_KEY", "600/m")
 SHUZHENG_QUALITY_TICKET_DAYS = env_int("SHUZHENG_QUALITY_TICKET_DAYS", 5)
 # Reminders go out for problems due within this many working days, and for overdue ones, once a day.
 SHUZHENG_QUALITY_REMIND_DAYS = env_int("SHUZHENG_QUALITY_REMIND_DAYS", 2)
+# A dataset's checks whose failing rows stay in the warehouse (the newest ones, and any an active
+# ticket points to); older checks keep their counts and samples. Nightly checks would otherwise
+# keep a table a night for ever.
+SHUZHENG_QUALITY_KEEP_FAILURES = env_int("SHUZHENG_QUALITY_KEEP_FAILURES", 10)
 
 # --- audit trail --------------------------------------------------------------
 

@@ -349,6 +349,12 @@ def derived_table_store(*, name: str, data: Any) -> int:
     return warehouse.store(name, data)
 
 
+def derived_table_drop(*, name: str) -> None:
+    """Remove a table kept by ``derived_table_store`` (a check's failing rows no one needs any more)."""
+    with warehouse.Session() as session:
+        session.drop(name)
+
+
 @transaction.atomic
 def resource_load_rows(*, dataset: Dataset, name: str, rows: list[dict[str, Any]]) -> tuple[Resource, bool]:
     """Load rows that arrive as data (the demo province, a migration) as the dataset's CSV resource.

@@ -344,6 +344,10 @@ class Session:
             raise
         self._backend.swap(self.connection, written)
 
+    def drop(self, name: str) -> None:
+        _path(name)  # the same naming rule as for writing
+        self._backend.drop(self.connection, name)
+
     def close(self) -> None:
         for name in self._scratch:
             self._backend.drop(self.connection, name)

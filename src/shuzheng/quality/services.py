@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 
 from shuzheng.accounts.selectors import user_can
 from shuzheng.catalog.selectors import dataset_tables, datasets_for_official, datasets_open, datasets_with_codes
-from shuzheng.catalog.services import derived_table_store
+from shuzheng.catalog.services import derived_table_drop, derived_table_store
 from shuzheng.core.audit import audit_record
 from shuzheng.core.workdays import add_working_days
 from shuzheng.quality import engine, exports, ruleset
@@ -357,7 +357,19 @@ def quality_check(*, dataset: Any, by: Any = None, now: Any = None) -> CheckRun:
         )
         if run.status == RunStatus.SUCCEEDED:
             _tickets_follow(run, rules, outcomes, by)
+    _failures_prune(dataset)
     return run
+
+
+def _failures_prune(dataset: Any) -> None:
+    """Drop the failing-row tables of a dataset's older checks, keeping the newest and any that an
+    active ticket's download still reads."""
+    kept = settings.SHUZHENG_QUALITY_KEEP_FAILURES
+    newest = CheckRun.objects.filter(dataset=dataset).exclude(failures_table="").order_by("-started_at", "-pk")
+    ticketed = Ticket.objects.filter(dataset=dataset, status__in=TicketStatus.active()).values("run_id")
+    for old in newest.exclude(pk__in=ticketed)[kept:]:
+        derived_table_drop(name=old.failures_table)
+        CheckRun.objects.filter(pk=old.pk).update(failures_table="")
 
 
 class NoRows(LookupError):

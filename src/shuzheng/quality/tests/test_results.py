@@ -11,8 +11,10 @@ import pytest
 from openpyxl import load_workbook
 
 from shuzheng.catalog import services as catalog
+from shuzheng.catalog.selectors import warehouse_session
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import selectors, services
+from shuzheng.quality.models import Ticket
 from shuzheng.quality.tests.factories import FIELDS, ROWS, add, payload
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +38,26 @@ def test_a_check_keeps_every_failing_row_by_key(enterprises: Any, people: dict[s
     assert [column["label"] for column in page.columns] == ["统一社会信用代码", "企业名称", "所在地", "成立日期"]
     one = services.failures_page_read(reader=people["officer"], run=run, rule=name, limit=10, offset=0)
     assert one.total == 1
+
+
+def test_only_the_newest_checks_and_those_tickets_read_keep_their_failing_rows(
+    enterprises: Any, people: dict[str, Any], settings: Any
+) -> None:
+    settings.SHUZHENG_QUALITY_KEEP_FAILURES = 2
+    add(people, enterprises, "uscc", ["uscc"])
+    runs = [services.quality_check(dataset=enterprises) for _ in range(5)]
+    names = [run.failures_table for run in runs]
+    assert all(names)
+    ticket = Ticket.objects.get(dataset=enterprises)
+    for run in runs:
+        run.refresh_from_db()
+    others = [run.pk for run in runs if run.pk != ticket.run_id]
+    assert {run.pk for run in runs if run.failures_table} == {ticket.run_id, *others[-2:]}
+    with warehouse_session() as session:
+        for run, name in zip(runs, names, strict=True):
+            assert (session.table(name) is None) == (not run.failures_table)
+    # Older checks keep their counts and samples.
+    assert all(run.results.get().failed == 1 for run in runs)
 
 
 def test_without_a_usable_key_the_whole_failing_rows_are_kept(enterprises: Any, people: dict[str, Any]) -> None:
