@@ -25,3 +25,5 @@ class QuarantineStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     REPLAYED = "replayed", _("已重新载入")
     DISCARDED = "discarded", _("已舍弃")
+    # A later full load replaced the file the row came from; its own rejects are the ones to fix.
+    SUPERSEDED = "superseded", _("已被后续全量载入取代")

@@ -377,6 +377,11 @@ def _finish(
     if run.replay:
         # The replayed rows that fail again are in this run's own quarantine now.
         QuarantinedRow.objects.filter(replayed_in=run).update(status=QuarantineStatus.REPLAYED)
+    elif pipeline.mode == LoadMode.FULL:
+        # The dataset is now this file: rows rejected from earlier files no longer wait for a fix.
+        QuarantinedRow.objects.filter(run__pipeline=pipeline, run__pk__lt=run.pk, status=QuarantineStatus.OPEN).update(
+            status=QuarantineStatus.SUPERSEDED
+        )
     audit_record(
         action="ingest.run.finish",
         actor=None,

@@ -136,6 +136,17 @@ def test_a_rerun_of_the_same_file_changes_nothing(make_pipeline: Callable[..., A
         assert session.table(loader.history_table(table)).count().execute() == history_before
 
 
+def test_a_new_full_load_supersedes_the_quarantine_of_the_last(
+    make_pipeline: Callable[..., Any], load: Callable[..., Any]
+) -> None:
+    pipeline = make_pipeline()
+    bad = "91330102MA2J0BNX9R,杭州新开张有限公司,存续,一百,2026-11-01\n"
+    first = load(pipeline, "企业.csv", csv_bytes([*LINES, bad]))
+    second = load(pipeline, "企业.csv", csv_bytes([*LINES, bad]))
+    assert QuarantinedRow.objects.get(run=first).status == QuarantineStatus.SUPERSEDED
+    assert QuarantinedRow.objects.get(run=second).status == QuarantineStatus.OPEN
+
+
 def test_full_loads_update_delete_and_keep_history(make_pipeline: Callable[..., Any], load: Callable[..., Any]) -> None:
     pipeline = make_pipeline(keep_history=True)
     load(pipeline, "企业.csv", csv_bytes(LINES))
