@@ -11,7 +11,7 @@ import pytest
 
 from shuzheng.catalog import services as catalog
 from shuzheng.quality import services
-from shuzheng.quality.tests.factories import FIELDS, ROWS, payload
+from shuzheng.quality.tests.factories import FIELDS, ROWS, add, payload
 
 OFFICER_ACTIONS = (services.EDIT, services.VIEW, services.HANDLE)
 
@@ -50,3 +50,11 @@ def people(
         "bystander": make_user("bystander", kind="official"),
         "citizen": citizen,
     }
+
+
+@pytest.fixture
+def checked(enterprises: Any, people: dict[str, Any]) -> Any:
+    """The register checked once: a wrong credit code and an empty name fail."""
+    add(people, enterprises, "uscc", ["uscc"])
+    add(people, enterprises, "not_blank", ["name"])
+    return services.quality_check(dataset=enterprises)

@@ -1,4 +1,5 @@
-"""A published dataset with rows and the people around it, for the rule-declaration tests."""
+"""A published dataset with rows and the people around it, for the rule-declaration tests (the
+dataset's metadata is factories.payload)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from shuzheng.catalog import services as catalog
 from shuzheng.quality import services
+from shuzheng.quality.tests.factories import payload
 
 CODE = "330100-000001"
 FIELDS = [
@@ -25,25 +27,10 @@ ROWS = [
 ]  # fmt: skip
 
 
-def metadata(title: str) -> dict[str, Any]:
-    return {
-        "title": title,
-        "description": f"{title}，按日更新。",
-        "theme": "market",
-        "keywords": ["企业"],
-        "update_frequency": "daily",
-        "spatial": "330100",
-        "contact_name": "数据管理员",
-        "grade": "L1",
-        "share_type": "unconditional",
-        "open_type": "unconditional",
-    }
-
-
 def published_enterprises(organisation: Any) -> Any:
     """企业登记信息, published, with three rows."""
     dataset, _ = catalog.dataset_import_published(
-        organisation=organisation, data=metadata("企业登记信息"), fields=FIELDS, code=CODE
+        organisation=organisation, data=payload("企业登记信息"), fields=FIELDS, code=CODE
     )
     catalog.resource_load_rows(dataset=dataset, name="企业清单", rows=ROWS)
     return dataset

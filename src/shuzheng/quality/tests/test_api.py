@@ -11,9 +11,7 @@ import pytest
 from django.test import Client
 
 from shuzheng.core.selectors import audit_events
-from shuzheng.quality import services
 from shuzheng.quality.models import Ticket
-from shuzheng.quality.tests.factories import add
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/quality"
@@ -21,13 +19,6 @@ BASE = "/api/v1/quality"
 
 def post(client: Client, url: str, body: Any) -> Any:
     return client.post(url, json.dumps(body), content_type="application/json")
-
-
-@pytest.fixture
-def checked(enterprises: Any, people: dict[str, Any]) -> Any:
-    add(people, enterprises, "uscc", ["uscc"])
-    add(people, enterprises, "not_blank", ["name"])
-    return services.quality_check(dataset=enterprises)
 
 
 def test_runs_results_and_failing_rows_as_each_persona(

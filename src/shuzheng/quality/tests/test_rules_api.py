@@ -14,7 +14,8 @@ from django.test import Client
 from shuzheng.catalog import services as catalog
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import selectors, services
-from shuzheng.quality.tests.rule_factories import CODE, FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.factories import payload
+from shuzheng.quality.tests.rule_factories import CODE, FIELDS, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 BASE = f"/api/v1/quality/datasets/{CODE}/rules"
@@ -117,7 +118,7 @@ def test_writes_by_anyone_but_the_owner_are_refused_and_change_nothing(
 def test_a_draft_and_its_rules_are_the_departments_own(
     organisation: Any, people: dict[str, Any], assert_access: Callable[..., None]
 ) -> None:
-    data = metadata("个体工商户信息")
+    data = payload("个体工商户信息")
     draft = catalog.dataset_create(author=people["officer"], organisation=organisation, data=data, fields=FIELDS)
     path = f"/api/v1/quality/datasets/{draft.code}/rules"
     assert_access(
@@ -133,7 +134,7 @@ def test_rules_of_another_dataset_are_not_found_here(
     enterprises: Any, organisation: Any, people: dict[str, Any], signed_in: Callable[[Any], Client]
 ) -> None:
     other, _ = catalog.dataset_import_published(
-        organisation=organisation, data=metadata("企业年报"), fields=FIELDS, code="330100-000002"
+        organisation=organisation, data=payload("企业年报"), fields=FIELDS, code="330100-000002"
     )
     foreign = services.rule_add(editor=people["officer"], dataset=other, rule_type="uscc", fields=["uscc"])
     client = signed_in(people["officer"])

@@ -13,7 +13,8 @@ from django.test import Client
 
 from shuzheng.catalog import services as catalog
 from shuzheng.quality import selectors, services
-from shuzheng.quality.tests.rule_factories import CODE, FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.factories import payload
+from shuzheng.quality.tests.rule_factories import CODE, FIELDS, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 PAGE = f"/workbench/quality/rules/{CODE}/"
@@ -72,7 +73,7 @@ def test_each_persona(
         anonymous=302,
     )
     draft = catalog.dataset_create(
-        author=people["officer"], organisation=organisation, data=metadata("个体工商户信息"), fields=FIELDS
+        author=people["officer"], organisation=organisation, data=payload("个体工商户信息"), fields=FIELDS
     )
     assert_access(
         "get",
@@ -213,7 +214,7 @@ def test_a_failed_check_says_why(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     empty, _ = catalog.dataset_import_published(
-        organisation=organisation, data=metadata("个体工商户信息"), fields=FIELDS, code="330100-000002"
+        organisation=organisation, data=payload("个体工商户信息"), fields=FIELDS, code="330100-000002"
     )
     services.rule_add(editor=people["officer"], dataset=empty, rule_type="uscc", fields=["uscc"])
     client = signed_in(people["officer"])

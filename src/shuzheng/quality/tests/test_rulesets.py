@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 from shuzheng.catalog import services as catalog
 from shuzheng.core.selectors import audit_events
 from shuzheng.quality import ruleset, selectors, services
-from shuzheng.quality.tests.rule_factories import FIELDS, metadata, published_enterprises, rule_people
+from shuzheng.quality.tests.factories import payload
+from shuzheng.quality.tests.rule_factories import FIELDS, published_enterprises, rule_people
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +193,7 @@ def test_export_and_import_give_back_the_same_rules(
     # Back into the same dataset: nothing changes; into a twin: the same declarations.
     assert not imported(people, enterprises, text).changed
     twin, _ = catalog.dataset_import_published(
-        organisation=organisation, data=metadata("企业登记信息（副本）"), fields=FIELDS, code="330100-000002"
+        organisation=organisation, data=payload("企业登记信息（副本）"), fields=FIELDS, code="330100-000002"
     )
     assert imported(people, twin, text).created == 6
     assert declarations(twin) == declarations(enterprises)

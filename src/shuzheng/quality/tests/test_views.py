@@ -9,18 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from shuzheng.quality import services
 from shuzheng.quality.models import Ticket
-from shuzheng.quality.tests.factories import add
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def checked(enterprises: Any, people: dict[str, Any]) -> Any:
-    add(people, enterprises, "uscc", ["uscc"])
-    add(people, enterprises, "not_blank", ["name"])
-    return services.quality_check(dataset=enterprises)
 
 
 def test_scorecard_dataset_page_and_downloads_as_each_persona(
