@@ -158,6 +158,11 @@ def warehouse_session() -> warehouse.Session:
     return warehouse.Session()
 
 
+def text_encoding(sample: bytes, *, complete: bool = True) -> str | None:
+    """The encoding of uploaded text, as the catalogue reads it (see warehouse.text_encoding)."""
+    return warehouse.text_encoding(sample, complete=complete)
+
+
 def field_value(value: Any, data_type: str) -> Any:
     """A source value as a field's type; ValueError when it is not one."""
     return warehouse.convert(value, data_type)

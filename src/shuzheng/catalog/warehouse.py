@@ -11,6 +11,7 @@ expressions run on a DuckDB file, PostgreSQL, Trino or Spark when
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import decimal
@@ -79,17 +80,29 @@ def _path(table: str) -> Path:
 # --- reading files people upload --------------------------------------------------------------
 
 
-def decode(data: bytes) -> str:
-    """Text of an uploaded file: UTF-8 (with or without BOM), else whatever charset detection finds
-    (GB18030 and GBK are what spreadsheets on government desktops write)."""
+_CHINESE_ENCODINGS = {"gbk", "gb2312", "gb18030", "cp936"}
+
+
+def text_encoding(sample: bytes, *, complete: bool = True) -> str | None:
+    """The encoding of text: UTF-8 (a BOM dropped) when it is UTF-8, else what charset detection
+    finds, the Chinese code pages read as GB18030, their superset; None when nothing fits.
+    ``complete=False`` for the first part of a larger file, which may end inside a character."""
     try:
-        return data.decode("utf-8-sig")
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
+    best = from_bytes(sample).best()
     if best is None or best.encoding is None:
+        return None
+    return "gb18030" if best.encoding.lower() in _CHINESE_ENCODINGS else best.encoding
+
+
+def decode(data: bytes) -> str:
+    """Text of an uploaded file (GB18030 and GBK are what spreadsheets on government desktops write)."""
+    encoding = text_encoding(data)
+    if encoding is None:
         raise TableRefused([gettext("无法识别文件的字符编码，请以 UTF-8 或 GB18030 保存")])
-    encoding = "gb18030" if best.encoding.lower() in {"gbk", "gb2312", "gb18030", "cp936"} else best.encoding
     return data.decode(encoding)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import json
 import re
@@ -11,32 +10,24 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from charset_normalizer import from_bytes
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from shuzheng.catalog.selectors import text_encoding
 from shuzheng.ingest.sources import Reading, Record, Request, SourceKindSpec, SourceRefused, source_kind_register
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson", ".json", ".parquet")
 # Enough of a file to tell its encoding, and small enough to read at once.
 SAMPLE_BYTES = 1 << 20
-_CHINESE_ENCODINGS = {"gbk", "gb2312", "gb18030", "cp936"}
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 when the sample is UTF-8 (a BOM is dropped), else what detection finds; the Chinese
-    code pages are read as GB18030, their superset."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(sample, final=False)  # a character cut by the sample's end is not an error
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(sample).best()
-    if best is None or best.encoding is None:
+    """The encoding of a file from its first part, as the catalogue reads uploads."""
+    encoding = text_encoding(sample, complete=False)
+    if encoding is None:
         raise SourceRefused(gettext("无法识别文件的字符编码，请以 UTF-8 或 GB18030 保存"))
-    return "gb18030" if best.encoding.lower() in _CHINESE_ENCODINGS else best.encoding
+    return encoding
 
 
 def _csv(path: Path) -> Reading:

@@ -279,11 +279,19 @@ def test_running_without_a_file_or_as_a_stranger_is_refused(
 
 
 def test_a_pipeline_is_stopped_and_started_by_its_department_only(
-    people: dict[str, Any], officer: Client, make_pipeline: Callable[..., Any], signed_in: Callable[[Any], Client]
+    people: dict[str, Any],
+    officer: Client,
+    citizen: Any,
+    client: Client,
+    make_pipeline: Callable[..., Any],
+    signed_in: Callable[[Any], Client],
 ) -> None:
     pipeline = make_pipeline()
     url = f"/workbench/ingest/pipelines/{pipeline.pk}/"
     assert signed_in(people["elsewhere"]).post(url, {"action": "disable"}).status_code == 404
+    assert signed_in(people["bystander"]).post(url, {"action": "disable"}).status_code == 404
+    assert signed_in(citizen).post(url, {"action": "disable"}).status_code == 403
+    assert client.post(url, {"action": "disable"}).status_code == 302  # to the sign-in
     pipeline.refresh_from_db()
     assert pipeline.enabled
     assert officer.post(url, {"action": "disable"}).status_code == 302
