@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "shuzheng.opendata",
     "shuzheng.quality",
     "shuzheng.ingest",
+    "shuzheng.privacy",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

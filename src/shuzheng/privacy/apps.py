@@ -1,0 +1,29 @@
+from importlib import import_module
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The personal-data detectors (privacy/detectors/*.py); a new kind is a new file and a line here.
+DETECTOR_MODULES = (
+    "resident_id",
+    "uscc",
+    "org_code",
+    "phone",
+    "email",
+    "bank_card",
+    "travel_documents",
+    "plate",
+    "ip",
+    "person_name",
+    "address",
+)
+
+
+class PrivacyConfig(AppConfig):
+    name = "shuzheng.privacy"
+    label = "privacy"
+    verbose_name = _("数据安全")
+
+    def ready(self) -> None:
+        for module in DETECTOR_MODULES:
+            import_module(f"shuzheng.privacy.detectors.{module}")
