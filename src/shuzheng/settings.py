@@ -388,6 +388,25 @@ SHUZHENG_QUALITY_REMIND_DAYS = env_int("SHUZHENG_QUALITY_REMIND_DAYS", 2)
 # keep a table a night for ever.
 SHUZHENG_QUALITY_KEEP_FAILURES = env_int("SHUZHENG_QUALITY_KEEP_FAILURES", 10)
 
+# --- privacy engine -----------------------------------------------------------
+
+# The key ring of reversible tokens (SM4) and keyed hashes (HMAC-SM3): a JSON file
+# {"active": "2026", "keys": {"2026": "<32 hex digits>", "2025": "..."}}. Tokens name their key,
+# so a retired key left in the ring still reads old tokens. Empty: one key derived from
+# SHUZHENG_DATA_KEY.
+SHUZHENG_PRIVACY_KEY_FILE = env_str("SHUZHENG_PRIVACY_KEY_FILE", "")
+# A release is refused while fewer than K records share a combination of quasi-identifiers, or a
+# group has fewer than L distinct values of a sensitive attribute.
+SHUZHENG_PRIVACY_K = env_int("SHUZHENG_PRIVACY_K", 5)
+SHUZHENG_PRIVACY_L = env_int("SHUZHENG_PRIVACY_L", 2)
+# Values read from each field when proposing its kind of personal data, and the share of them
+# that must be of one kind for the proposal.
+SHUZHENG_PRIVACY_SAMPLE_ROWS = env_int("SHUZHENG_PRIVACY_SAMPLE_ROWS", 1000)
+SHUZHENG_PRIVACY_CLASSIFY_SHARE = env_int("SHUZHENG_PRIVACY_CLASSIFY_SHARE", 60)  # per cent
+# Calls to /api/v1/privacy/detect and /mask per user, and the longest text one call may send.
+SHUZHENG_PRIVACY_RATE = env_str("SHUZHENG_PRIVACY_RATE", "120/m")
+SHUZHENG_PRIVACY_MAX_TEXT = env_int("SHUZHENG_PRIVACY_MAX_TEXT", 100_000)
+
 # --- audit trail --------------------------------------------------------------
 
 # SM3 (GB/T 32905) for an MLPS assessment; SHA-256 where SM3 is not required.

@@ -10,8 +10,8 @@ from stdnum import luhn
 from shuzheng.privacy.detectors.resident_id import PATTERN as RESIDENT_ID
 from shuzheng.privacy.registry import Detector, bounded, context_before, detector_register
 
-WHOLE = bounded("1-9", "[0-9]{15,18}", word="0-9")
-GROUPED = bounded("1-9", "[0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?", word="0-9")
+WHOLE = bounded("1-9", "[0-9]{15,18}")
+GROUPED = bounded("1-9", "[0-9]{3}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?")
 CONTEXT = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户")
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from shuzheng.privacy.registry import Detector, context_before, detector_register
 
 V4 = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9]|\.[0-9])")
-V6 = re.compile(r"[0-9A-Fa-f:](?<![0-9A-Fa-f:].)(?:[0-9A-Fa-f]{0,3}:){1,8}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
+V6 = re.compile(r"[0-9A-Fa-f:](?<![0-9A-Fa-f:].)(?:[0-9A-Fa-f]{0,4}:){1,8}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
 CONTEXT = ("IP", "ip", "地址")
 
 

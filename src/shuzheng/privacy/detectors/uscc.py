@@ -2,14 +2,24 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from shuzheng.core.identifiers import is_valid_uscc
+from shuzheng.core import regions
+from shuzheng.core.identifiers import InvalidIdentifier, parse_uscc
+from shuzheng.privacy.detectors.resident_id import PATTERN as RESIDENT_ID
 from shuzheng.privacy.registry import Detector, bounded, detector_register
 
 PATTERN = bounded("0-9ANY", "[0-9A-HJ-NP-RTUW-Y][0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 
 def confirm(value: str, text: str, start: int, end: int) -> float | None:
-    return 1.0 if is_valid_uscc(value) else None
+    try:
+        code = parse_uscc(value)
+    except InvalidIdentifier:
+        return None
+    # One number in 31 passes the check by chance. An all-digit code laid out like an ID number,
+    # or registered in a region that does not exist, is more likely a mistyped ID or a card number.
+    if value[:17].isdigit() and (RESIDENT_ID.fullmatch(value) or regions.lookup(code.region_code) is None):
+        return None
+    return 1.0 if not code.warnings and regions.province_code_known(code.region_code) else 0.7
 
 
 # Organisations' codes are public registers' keys, not personal data; found so that they can be
