@@ -185,7 +185,8 @@ def _age_band_engine(column: Any, params: Mapping[str, Any], applied: Applied) -
     year, month, day = _ymd_engine(column, applied)
     width, today = int(params.get("width", 10)), applied.today
     later = ibis.ifelse(month * 100 + day > today.month * 100 + today.day, 1, 0)
-    age = ibis.greatest(today.year - year - later, 0)
+    age = today.year - year - later
+    age = ibis.ifelse(age < 0, 0, age)  # not greatest(), which would turn a missing age into 0
     return _band((age // width) * width, width)
 
 
