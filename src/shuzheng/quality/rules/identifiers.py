@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzheng.core import regions
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.validity import all_of, stripped, wrong_where_present
+from shuzheng.quality.rules.validity import all_of, any_of, stripped, wrong_where_present
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -37,6 +37,18 @@ def region_codes() -> list[str]:
 @cache
 def province_prefixes() -> list[str]:
     return sorted(code[:2] for code in regions.national_table() if code.endswith("0000"))
+
+
+@cache
+def province_runs() -> list[tuple[int, int]]:
+    """The province prefixes as runs of consecutive numbers, first and last (11–15, 21–23, …)."""
+    runs: list[tuple[int, int]] = []
+    for prefix in sorted(int(code) for code in province_prefixes()):
+        if runs and runs[-1][1] == prefix - 1:
+            runs[-1] = (runs[-1][0], prefix)
+        else:
+            runs.append((prefix, prefix))
+    return runs
 
 
 def one_of(column: Any, values: list[str]) -> Any:
@@ -71,22 +83,30 @@ def id_digit_sum(number: Any) -> Any:
 
     The digit worth 10**j is (number % 10**(j + 1) - number % 10**j) / 10**j, and since 10 ≡ -1
     (mod 11) that division is a sign. Gathered by remainder, the sum modulo 11 needs only the
-    remainders number % 10**m: integer arithmetic, a third of the time of cutting out 17 digits."""
+    remainders number % 10**m: integer arithmetic, a third of the time of cutting out 17 digits.
+
+    The remainders are not reduced one by one: each is below 10**m and its coefficient at most 10,
+    so the whole sum stays below 1.2 × 10**18, within a signed 64-bit integer, and one modulo at
+    the end replaces seventeen."""
     weight = [ID_WEIGHTS[16 - place] for place in range(17)] + [0]  # by place value 10**place
     coefficients = [(-1) ** (m - 1) * (weight[m - 1] + weight[m]) % 11 for m in range(1, 18)]
-    return sum(number % 10**m % 11 * coefficient for m, coefficient in enumerate(coefficients, 1)) % 11
+    return sum(number % 10**m * coefficient for m, coefficient in enumerate(coefficients, 1) if coefficient) % 11
 
 
 def resident_id_wrong(column: Any, context: Context) -> Any:
     """True where a non-empty value is not a valid 18-digit resident ID number."""
     text = id_text(column)
+    digits = id_digits(text)
     # ISO 7064 MOD 11-2: counting the check character at its value (X is 10), the weighted sum is 1 modulo 11.
-    total = id_digit_sum(id_digits(text)) + ibis.literal("0123456789X").find(text.substr(17, 1))
+    total = id_digit_sum(digits) + ibis.literal("0123456789X").find(text.substr(17, 1))
     valid = all_of(
         text.re_search(ID_PATTERN),
         total % 11 == 1,
         id_birth_date(text).between(EARLIEST_BIRTH, context.now.date()),
-        one_of(text.substr(0, 2), province_prefixes()),
+        # The province as ranges of the digits the checksum reads anyway, not a semi-join on the
+        # text (DuckDB makes a join of any list of more than a few values): for the join it
+        # computed the trimmed text once more, and the join and that cost a fifth of the rule.
+        any_of(*(digits.between(low * 10**15, (high + 1) * 10**15 - 1) for low, high in province_runs())),
     )
     return wrong_where_present(column, ~valid, text)
 

@@ -173,6 +173,11 @@ def test_the_id_check_in_the_engine_agrees_with_the_platforms_validator() -> Non
     assert disagreements == []
 
 
+def test_the_id_checksum_of_the_largest_digits_stays_within_64_bit_integers() -> None:
+    # The checksum sums unreduced remainders of the 17 digits as one integer: the largest must not overflow.
+    assert failing({"a": ["999999999999999999", "99999999999999999X"]}, Declared("resident_id", ["a"])) == [0, 1]
+
+
 @pytest.mark.parametrize(
     ("rule", "values", "expected"),
     [
