@@ -24,7 +24,10 @@ identified.
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+import json
 import math
 import unicodedata
 from collections import Counter
@@ -32,9 +35,11 @@ from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from cryptography.hazmat.primitives import hashes, hmac
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
@@ -479,3 +484,63 @@ def _binomial_tail(trials: int, successes: int, chance: float) -> float:
     ]
     top = max(terms)
     return min(1.0, math.exp(top) * math.fsum(math.exp(term - top) for term in terms))
+
+
+# --- leaked files ------------------------------------------------------------------------------
+
+
+def read_extract(path: str | Path) -> pa.Table:
+    """A leaked file as a table: CSV (UTF-8 with or without BOM, GBK, GB18030), XLSX, JSON (an array,
+    or an object a line) or Parquet. Every value but Parquet's is read as text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return pq.read_table(path)
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        rows = [list(row) for row in workbook.active.iter_rows(values_only=True)] if workbook.active else []
+        workbook.close()
+        return _text_table(rows)
+    if suffix not in {".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson"}:
+        raise ValueError(f"{path.name}: only CSV, XLSX, JSON and Parquet files are read")
+    from shuzheng.catalog.selectors import text_encoding  # the catalogue's one reading of encodings
+
+    data = path.read_bytes()
+    encoding = text_encoding(data)
+    if encoding is None:
+        raise ValueError(f"{path.name}: the text encoding is not recognised")
+    text = data.decode(encoding)
+    if suffix.startswith((".csv", ".tsv", ".txt")):
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:65536], delimiters=",\t;|")
+        except csv.Error:
+            dialect = csv.excel
+        return _text_table(list(csv.reader(io.StringIO(text), dialect)))
+    lines = text.splitlines()
+    records = json.loads(text) if text.lstrip().startswith("[") else [json.loads(ln) for ln in lines if ln.strip()]
+    header = list(dict.fromkeys(name for record in records for name in record))
+    return _text_table([header, *([record.get(name) for name in header] for record in records)])
+
+
+def _cell_text(value: Any) -> str | None:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        value = value.date()  # a spreadsheet's dates are midnights
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return None if value is None or value == "" else str(value)
+
+
+def _text_table(rows: list[list[Any]]) -> pa.Table:
+    header = [str(name or "").strip() or f"column_{at + 1}" for at, name in enumerate(rows[0] if rows else [])]
+    return pa.table(
+        {
+            name: pa.array([_cell_text(row[at] if at < len(row) else None) for row in rows[1:]], pa.string())
+            for at, name in enumerate(header)
+        }
+    )

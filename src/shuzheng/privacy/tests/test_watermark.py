@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import hashlib
+import json
 import random
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 from stdnum.cn import ric
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -96,8 +103,64 @@ def damage(table: pa.Table, *, seed: int = 1) -> pa.Table:
     return shuffle_half(table, seed=seed).drop_columns(["balance"])
 
 
-def test_a_damaged_leak_is_traced_to_its_release_alone(releases):
-    ranked = watermark.trace(damage(releases["release-2"]), RELEASES, key="id_number")
+def rows_as_text(table: pa.Table) -> list[list[str]]:
+    return [["" if value is None else str(value) for value in row.values()] for row in table.to_pylist()]
+
+
+def write_csv(table: pa.Table, path: Path, encoding: str) -> Path:
+    with path.open("w", encoding=encoding, newline="") as file:
+        csv.writer(file).writerows([table.column_names, *rows_as_text(table)])
+    return path
+
+
+def write_pyarrow_csv(table: pa.Table, path: Path) -> Path:
+    pacsv.write_csv(table, path)
+    return path
+
+
+def write_xlsx(table: pa.Table, path: Path) -> Path:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(table.column_names)
+    for row in table.to_pylist():
+        # Amounts go in as numbers and ID numbers as text, as a spreadsheet user keeps them.
+        sheet.append([float(value) if isinstance(value, Decimal) else value for value in row.values()])
+    workbook.save(path)
+    return path
+
+
+def write_json_lines(table: pa.Table, path: Path) -> Path:
+    records = [dict(zip(table.column_names, row, strict=True)) for row in rows_as_text(table)]
+    path.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in records), encoding="utf-8")
+    return path
+
+
+def write_json_array(table: pa.Table, path: Path) -> Path:
+    path.write_text(json.dumps(table.to_pylist(), ensure_ascii=False, default=str), encoding="utf-8")
+    return path
+
+
+def write_parquet(table: pa.Table, path: Path) -> Path:
+    pq.write_table(table, path)
+    return path
+
+
+LEAKS: dict[str, Callable[[pa.Table, Path], Path]] = {
+    "UTF-8 CSV with BOM": lambda table, tmp: write_csv(table, tmp / "leak.csv", "utf-8-sig"),
+    "GBK CSV": lambda table, tmp: write_csv(table, tmp / "leak.csv", "gbk"),
+    "CSV written by Arrow": lambda table, tmp: write_pyarrow_csv(table, tmp / "leak.csv"),
+    "XLSX": lambda table, tmp: write_xlsx(table, tmp / "leak.xlsx"),
+    "JSON lines": lambda table, tmp: write_json_lines(table, tmp / "leak.jsonl"),
+    "JSON array": lambda table, tmp: write_json_array(table, tmp / "leak.json"),
+    "Parquet": lambda table, tmp: write_parquet(table, tmp / "leak.parquet"),
+}
+
+
+@pytest.mark.parametrize("form", LEAKS)
+def test_a_damaged_leak_is_traced_to_its_release_alone(releases, tmp_path, form):
+    leak = watermark.read_extract(LEAKS[form](damage(releases["release-2"]), tmp_path))
+
+    ranked = watermark.trace(leak, RELEASES, key="id_number")
 
     assert ranked[0][0] == "release-2"
     best, *others = [evidence for _, evidence in ranked]
@@ -246,3 +309,10 @@ def test_other_keys_get_keys_of_the_same_shape():
 
     assert len(fakes) == 8
     assert all(fake.startswith("ZJ2024-") and fake[7:].isdigit() and len(fake) == 13 for fake in fakes)
+
+
+def test_read_extract_refuses_what_it_cannot_read(tmp_path):
+    (tmp_path / "leak.pdf").write_bytes(b"%PDF")
+
+    with pytest.raises(ValueError, match="only CSV"):
+        watermark.read_extract(tmp_path / "leak.pdf")
