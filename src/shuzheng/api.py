@@ -15,6 +15,7 @@ from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
 from shuzheng.ingest.api import router as ingest_router
 from shuzheng.opendata.api import router as opendata_router
+from shuzheng.privacy.api import router as privacy_router
 from shuzheng.quality.api import router as quality_router
 
 
@@ -49,3 +50,4 @@ api.add_router("/catalog/", catalog_router)
 api.add_router("/ingest/", ingest_router)
 api.add_router("/opendata/", opendata_router)
 api.add_router("/quality/", quality_router)
+api.add_router("/privacy/", privacy_router)

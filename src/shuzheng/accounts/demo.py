@@ -47,8 +47,9 @@ DATA_OFFICER_ACTIONS = (
     "quality.scorecard.view",
     "quality.ticket.handle",
 )
-# The data resources bureau's data officer also oversees every department's data quality.
-PLATFORM_DATA_OFFICER_ACTIONS = (*DATA_OFFICER_ACTIONS, "quality.governance.oversee")
+# The data resources bureau's data officer also oversees every department's data quality and
+# keeps the masking policies.
+PLATFORM_DATA_OFFICER_ACTIONS = (*DATA_OFFICER_ACTIONS, "quality.governance.oversee", "privacy.policy.edit")
 
 # (code, name, description, actions)
 ROLES = (

@@ -25,5 +25,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("数据安全")
 
     def ready(self) -> None:
+        from shuzheng.accounts import services as accounts
+        from shuzheng.privacy.api import SCOPE
+        from shuzheng.privacy.selectors import POLICY_EDIT
+
         for module in DETECTOR_MODULES:
             import_module(f"shuzheng.privacy.detectors.{module}")
+        accounts.action_register(POLICY_EDIT, _("维护个人信息脱敏策略（按渠道、用途和安全级别）"))
+        accounts.api_scope_register(SCOPE, _("调用个人信息识别和脱敏接口"))

@@ -158,7 +158,15 @@ def _space(keys: Collection[str]) -> _Space | None:
         return _Space("integer", base=numbers[0] // 10**free * 10**free, size=10**free)
     shapes = Counter(map(_shape, keys))
     common = max(shapes, key=lambda shape: (shapes[shape], shape))
-    positions = zip(*(key for key in keys if _shape(key) == common), strict=True)
+    alike = [key for key in keys if _shape(key) == common]
+    if len(alike) < _SHARE * len(keys):
+        # No shape holds most keys (hashes, tokens): every place of the commonest length draws from
+        # all the characters those keys use, a set that half of them still show in full.
+        lengths = Counter(map(len, keys))
+        length = max(lengths, key=lambda size: (lengths[size], size))
+        alphabet = "".join(sorted({char for key in keys if len(key) == length for char in key}))
+        return _Space("string", alphabets=(alphabet,) * length)
+    positions = zip(*alike, strict=True)
     return _Space("string", alphabets=tuple("".join(sorted(set(chars))) for chars in positions))
 
 

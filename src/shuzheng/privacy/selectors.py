@@ -1,0 +1,164 @@
+"""Reads of the privacy engine: detection and masking for other apps, policies, proposals, checks, releases."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from shuzheng.accounts.selectors import user_can, visible_to
+from shuzheng.catalog import services as catalog
+from shuzheng.privacy import policies
+from shuzheng.privacy.choices import ProposalStatus
+from shuzheng.privacy.detect import detect
+from shuzheng.privacy.masking import METHODS, Applied, Plan, Treatment, mask_batches, mask_record
+from shuzheng.privacy.models import FieldProposal, MaskingPolicy, Release, ReleaseCheck
+from shuzheng.privacy.registry import DETECTORS, Finding
+
+__all__ = ["DETECTORS", "METHODS", "Finding", "detect", "mask_batches", "mask_record"]
+
+# Whoever maintains a dataset's catalogue entry classifies its fields and checks its releases.
+CLASSIFY = catalog.EDIT
+POLICY_EDIT = "privacy.policy.edit"
+
+
+def policy_treatments(*, channel: str, grade: str, purpose: str = "") -> dict[str, dict[str, Any]]:
+    """The treatments of one channel, grade and purpose: the purpose's own policy, the channel's, the built-in."""
+    rows = {
+        row.purpose: row.treatments
+        for row in MaskingPolicy.objects.filter(channel=channel, grade=grade, purpose__in={purpose, ""})
+    }
+    chosen: dict[str, dict[str, Any]] = rows.get(purpose) or rows.get("") or policies.DEFAULTS[(channel, grade)]
+    return chosen
+
+
+def field_kinds(*, dataset: Any) -> dict[str, str]:
+    """The kind of personal data each field holds, as the classifier proposed and no officer rejected."""
+    return dict(
+        FieldProposal.objects.filter(dataset=dataset)
+        .exclude(kind="")
+        .exclude(status=ProposalStatus.REJECTED)
+        .values_list("field_name", "kind")
+    )
+
+
+def masking_plan(
+    *,
+    dataset: Any,
+    channel: str,
+    purpose: str = "",
+    domain: str = "",
+    fields: Iterable[str] | None = None,
+    today: datetime.date | None = None,
+) -> Plan:
+    """How each field of ``dataset`` leaves through ``channel``: the policy of its grade, by its kind."""
+    kinds = field_kinds(dataset=dataset)
+    wanted = None if fields is None else set(fields)
+    day = today or timezone.localdate()
+    cache: dict[str, dict[str, dict[str, Any]]] = {}
+    plan: dict[str, tuple[Treatment, Applied]] = {}
+    for field in dataset.fields.all():
+        if wanted is not None and field.name not in wanted:
+            continue
+        if field.grade not in cache:
+            cache[field.grade] = policy_treatments(channel=channel, grade=field.grade, purpose=purpose)
+        kind = kinds.get(field.name)
+        how = policies.treatment_for(cache[field.grade], kind, field.identifies_person)
+        plan[field.name] = (Treatment(how["method"], how.get("params", {})), Applied(kind, domain, day))
+    return plan
+
+
+def record_plan(*, kinds: Mapping[str, str], channel: str, grade: str, purpose: str = "") -> Plan:
+    """How the fields of records sent for masking are treated: the policy of ``grade``, by each field's kind."""
+    treatments = policy_treatments(channel=channel, grade=grade, purpose=purpose)
+    plan: dict[str, tuple[Treatment, Applied]] = {}
+    for name, kind in kinds.items():
+        how = policies.treatment_for(treatments, kind, True)
+        plan[name] = (Treatment(how["method"], how.get("params", {})), Applied(kind=kind))
+    return plan
+
+
+def mask_text(text: str, *, channel: str, grade: str, purpose: str = "", domain: str = "") -> tuple[str, list[Finding]]:
+    """``text`` with each finding treated by the policy for ``grade``, and the findings."""
+    treatments = policy_treatments(channel=channel, grade=grade, purpose=purpose)
+    findings = detect(text)
+    pieces: list[str] = []
+    at = 0
+    for finding in findings:
+        how = policies.treatment_for(treatments, finding.kind, True)
+        treated = Treatment(how["method"], how.get("params", {})).python(
+            text[finding.start : finding.end], Applied(kind=finding.kind, domain=domain)
+        )
+        pieces += [text[at : finding.start], "" if treated is None else str(treated)]
+        at = finding.end
+    pieces.append(text[at:])
+    return "".join(pieces), findings
+
+
+def policies_effective() -> list[dict[str, Any]]:
+    """Every channel and grade with the treatments in force for any purpose, then the purposes with their own."""
+    stored = {(row.channel, row.purpose, row.grade): row for row in MaskingPolicy.objects.all()}
+    rows = []
+    for (channel, grade), built_in in policies.DEFAULTS.items():
+        row = stored.get((channel, "", grade))
+        treatments = row.treatments if row else built_in
+        rows.append({"channel": channel, "purpose": "", "grade": grade, "treatments": treatments, "stored": row})
+    for row in stored.values():
+        if row.purpose:
+            rows.append({"channel": row.channel, "purpose": row.purpose, "grade": row.grade,
+                         "treatments": row.treatments, "stored": row})  # fmt: skip
+    return rows
+
+
+def proposals_for(*, dataset: Any) -> QuerySet[FieldProposal]:
+    return FieldProposal.objects.filter(dataset=dataset).select_related("decided_by")
+
+
+def release_checks_for(*, dataset: Any) -> QuerySet[ReleaseCheck]:
+    return ReleaseCheck.objects.filter(dataset=dataset).select_related("checked_by")
+
+
+def release_check_passing(*, dataset: Any) -> ReleaseCheck | None:
+    """The newest release check of ``dataset`` if it passed: what a release must have."""
+    latest = ReleaseCheck.objects.filter(dataset=dataset).first()
+    return latest if latest is not None and latest.passed else None
+
+
+def releases_of(*, dataset: Any | None = None) -> QuerySet[Release]:
+    releases = Release.objects.select_related("dataset", "released_by")
+    return releases if dataset is None else releases.filter(dataset=dataset)
+
+
+def may_classify(*, user: Any, dataset: Any) -> bool:
+    return user_can(user, CLASSIFY, dataset)
+
+
+def may_edit_policies(*, user: Any) -> bool:
+    return user_can(user, POLICY_EDIT)
+
+
+def datasets_to_classify(*, user: Any, datasets: QuerySet[Any]) -> QuerySet[Any]:
+    return visible_to(user, datasets, CLASSIFY)
+
+
+def kind_labels() -> list[tuple[str, str]]:
+    return [(kind, str(detector.label)) for kind, detector in DETECTORS.items()]
+
+
+def method_labels() -> list[tuple[str, str]]:
+    return [(name, str(method.label)) for name, method in METHODS.items()]
+
+
+def grade_implied(kinds: Sequence[str]) -> str:
+    """The highest grade the kinds of personal data in a field imply (L1 with none)."""
+    return max((DETECTORS[kind].grade for kind in kinds if kind in DETECTORS), default="L1")
+
+
+def findings_counted(findings: Sequence[Finding]) -> Mapping[str, int]:
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    return counts
