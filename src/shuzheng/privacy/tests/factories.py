@@ -10,7 +10,7 @@ from stdnum import luhn
 
 from shuzheng.privacy.tests.identifiers import resident_id_check
 
-FIELDS = [
+FIELDS: list[dict[str, Any]] = [
     {"name": "id_number", "label": "身份证号", "data_type": "string", "grade": "L3", "identifies_person": True},
     {"name": "xm", "label": "姓名", "data_type": "string", "grade": "L2", "identifies_person": True},
     {"name": "mobile", "label": "联系电话", "data_type": "string", "grade": "L3", "identifies_person": True},

@@ -153,7 +153,7 @@ def _leak(table: pa.Table, path: Path, *, keep: float, seed: int) -> Path:
 def test_a_leaked_extract_is_traced_to_its_release(register: Any, cast: dict[str, Any], tmp_path: Path) -> None:
     officer = cast["officer"]
     services.dataset_classify(user=officer, dataset=register)
-    extracts = {}
+    extracts: dict[Any, pa.Table] = {}
     for recipient in ("杭州市人力资源和社会保障局", "杭州市医疗保障局", "杭州市住房保障和房产管理局"):
         release, extract = services.release_extract(
             user=officer,
