@@ -40,8 +40,8 @@ class Scores:
     exact: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
     relaxed: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
 
-    def total(self, relaxed: bool = False) -> Tally:
-        tallies = (self.relaxed if relaxed else self.exact).values()
+    def total(self, relaxed: bool = False, kinds: Sequence[str] = KINDS) -> Tally:
+        tallies = [(self.relaxed if relaxed else self.exact)[kind] for kind in kinds]
         return Tally(
             *(sum(getattr(tally, name) for tally in tallies) for name in ("found", "right", "gold", "recalled"))
         )
