@@ -600,7 +600,7 @@ def order_number(rng: random.Random) -> str:
     return rng.choice(
         [
             rng.choice("1234") + _digits(rng, rng.choice([17, 18])),  # 淘宝, 天猫
-            _digits(rng, 12),  # 京东
+            rng.choice("123456789") + _digits(rng, 11),  # 京东
             f"{rng.randint(230101, 251231)}-{_digits(rng, 15)}",  # 拼多多
         ]
     )
