@@ -23,11 +23,28 @@ from shuzheng.privacy.registry import Detector, Finding, context_before, detecto
 SUFFIX = re.compile(r"[省市区县州盟旗]")
 # 省, 市, 区 or 县, and the short form of one of them said twice (杭州 then 杭州市).
 MAX_LINKS = 4
-LABELLED = re.compile(r"(?:住址|地址|住所|家住|现住|居住地|户籍地|送达地址|收货地址|通讯地址|联系地址)[ ]?:?[ ]?")
+# Longer labels first: the alternation takes the first that matches (现住址 before 现住).
+LABELLED = re.compile(
+    r"(?:现住址|居住地址|户籍地址|送达地址|收货地址|通讯地址|联系地址|经营场所|住址|地址|住所|家住|现住|居住地|户籍地"
+    r"|居住在|住在)[ ]?:?[ ]?"
+)
 # What may follow the place names within one address: no spaces or punctuation, at most 40 characters.
 TAIL = re.compile(r"[^\s,.;:!?，。；：！？、()（）\"'“”‘’《》<>\[\]【】/|]{0,40}")
 # The last piece that makes the tail part of an address, and a door number.
-DETAIL_END = re.compile(r".*(?:号楼|号|室|弄|栋|幢|单元|楼|层|村|组|路|街|巷|道|里|苑|园|庄|座)", re.DOTALL)
+# Door-level words count after a number only (1004室, not 楼下 or 独居老人楼).
+DETAIL_END = re.compile(
+    r".*(?:[0-9A-Za-z一二三四五六七八九十百零](?:号楼(?![下上前后旁])|号|室|弄|栋|幢|单元|楼(?![下上前后旁])|层|座|组)"
+    r"|路|街|巷|大道|村|里|苑|园|庄)",
+    re.DOTALL,
+)
+# An office named after its place (四季青街道办事处, 米市巷社区居民委员会) is not an address.
+OFFICE = re.compile(r"道?(?:社区)?(?:办事处|居民委员会|村民委员会|委员会|居委会|村委会|人民政府|派出所|管理局)")
+# Where people live or work, written without place names: 住石桥路501号, 在义桥街道白鹤村164号经营.
+PLACED = re.compile("[省市区县旗在址]")
+STREET_ONLY = re.compile(
+    r"(?:住|在|居住的|位于)(?P<address>[\u4e00-\u9fff]{1,12}?(?:路|街|大道|巷|村|苑|园|小区|新村|花园|广场)"
+    r"(?:[0-9]+组)?[0-9]+(?:号|弄)(?:[0-9]+(?:号楼|幢|栋|单元|室|层))*)"
+)
 DOOR = re.compile(r"[0-9一二三四五六七八九十百零]+(?:号|室|弄|栋|幢|单元|号楼|层)")
 STREET = re.compile(r"路|街|巷|道|村|镇|乡|弄|里|社区|小区")
 CONTEXT = ("住址", "地址", "住所", "家住", "现住", "居住", "户籍", "送达", "收货", "寄往")
@@ -89,7 +106,8 @@ def _places(text: str) -> Iterator[tuple[int, int, float]]:
             end, links = stop, links + 1
             continue
         if end >= 0:
-            resume = at = max(at, (yield from _address(text, start, end)))
+            resume = yield from _address(text, start, end)
+            at = max(at, resume)
             if stop <= resume:
                 start = end = -1
                 continue
@@ -119,6 +137,8 @@ def _detail_end(text: str, at: int) -> tuple[int, float]:
     if detail is None:
         return at, 0.0
     piece = detail[0]
+    if OFFICE.match(text, at + len(piece)):
+        return at, 0.0
     return at + len(piece), 0.9 if DOOR.search(piece) else 0.8 if STREET.search(piece) else 0.0
 
 
@@ -131,6 +151,10 @@ class AddressDetector(Detector):
             stop, confidence = _detail_end(text, match.end())
             if confidence:
                 yield Finding(self.kind, match.end(), stop, 0.95)
+        for match in STREET_ONLY.finditer(text):
+            # With place names, or after a longer label (住在, 住址), the other two ways find it whole.
+            if not PLACED.search(match["address"]):
+                yield Finding(self.kind, *match.span("address"), 0.85)
 
 
 def cell(value: str) -> float | None:

@@ -10,6 +10,7 @@ from shuzheng.privacy.registry import Detector, context_before, detector_registe
 V4 = re.compile(r"[0-9](?<![0-9.].)[0-9]{0,2}(?:\.[0-9]{1,3}){3}(?![0-9]|\.[0-9])")
 V6 = re.compile(r"[0-9A-Fa-f:](?<![0-9A-Fa-f:].)(?:[0-9A-Fa-f]{0,4}:){1,8}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])")
 CONTEXT = ("IP", "ip", "地址")
+VERSIONS = ("版本", "升级", "更新至")
 
 
 def confirm(value: str, text: str, start: int, end: int) -> float | None:
@@ -18,7 +19,9 @@ def confirm(value: str, text: str, start: int, end: int) -> float | None:
     except ValueError:
         return None
     if address.version == 4:
-        # 1.2.3.4 may be a version number; a label settles it.
+        # 1.2.3.4 may be a version number: v7.5.23.168, 版本 9.14.9.76 are; a label settles the rest.
+        if text[max(0, start - 1) : start] in ("v", "V") or context_before(text, start, VERSIONS, reach=4):
+            return None
         return 0.99 if context_before(text, start, CONTEXT) else 0.85
     return 0.95
 

@@ -21,14 +21,20 @@ from shuzheng.privacy.detectors.address import place_names
 from shuzheng.privacy.registry import Detector, Finding, detector_register
 
 LABELS = (
-    "姓名|联系人|申请人|法定代表人|法人代表|负责人|经办人|户主|收件人|收货人|患者|当事人|被申请人|委托人|代理人|"
-    "监护人|投诉人|举报人|来电人|办理人|报案人|驾驶人|持卡人|承租人|出租人|借款人|配偶|签收人|被保险人|参保人"
+    "姓名|名字|联系人|申请人|法定代表人|法人代表|负责人|经办人|户主|户名|收件人|收货人|患者|当事人|被申请人|委托人|"
+    "代理人|监护人|投诉人|举报人|诉求人|来电人|反映人|办理人|报案人|驾驶人|驾驶员|持卡人|持证人|承租人|出租人|借款人|"
+    "配偶|签收人|被保险人|参保人|旅客|乘客|同行人|原告|被告|第三人|业主|租户|房东|车主|学生|家属|父亲|母亲|其子|其女|"
+    "丈夫|妻子|儿子|女儿|子女|家人|老人|居民|市民|群众|值班人员|工作人员|管理员|网格员|我叫|我是|本人|发放至|汇至"
 )
 LABELLED = re.compile(rf"(?:{LABELS})(?:[ ]?[:为是][ ]?|[ ]?)(?P<name>[\u4e00-\u9fff]{{2,4}})")
 HONOURED = re.compile(r"先生|女士|同志")
+# 张三、李四、王五等 3 人: every item of a list that ends in "等 n 人" is a name.
+LISTED = re.compile(r"(?:[\u4e00-\u9fff]{2,4}、){1,30}[\u4e00-\u9fff]{2,4}等[0-9一二三四五六七八九十]+(?:人|名)")
 CELL = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # Characters that begin what follows a name rather than continue it.
-STOP = frozenset("电先女同身手联性男于在的是和等住年月日号已将向因从到对为与及或请现家户证出生籍民族")
+STOP = frozenset("电先女身手联性男于在的是等住年日号已将向因从到对为与及或请户证出籍称反来持系名每就近均也曾")
+# Words that are surnames too but, before a name, are more likely a preposition (于张伟先生, 向李华女士).
+FUNCTION_SURNAMES = frozenset("于向将从和与及为由被把让请叫是在对给同")
 # A column of place or organisation names is not a column of people.
 NOT_NAME_ENDINGS = tuple("省市区县镇乡村局厅委办院所站店司街")
 
@@ -41,7 +47,10 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def name_at(chars: str) -> str | None:
-    """The name that ``chars`` begins with: a surname and one or two characters before a stop."""
+    """The name that ``chars`` begins with: a surname and one or two characters before a stop.
+
+    What follows a label may be an organisation or a place (当事人杭州东升科技有限公司,
+    当事人于青田县): a "name" that is, or runs into, a place name is none."""
     single, compound = surnames()
     if chars[:2] in compound:
         surname = chars[:2]
@@ -54,32 +63,64 @@ def name_at(chars: str) -> str | None:
         if char in STOP:
             break
         given += char
-    return surname + given if given else None
+    places = place_names()
+    if not given or chars[:2] in places or chars[:3] in places:
+        return None
+    rest = chars[len(surname) :]
+    if rest[:2] in places or rest[:3] in places:
+        return None
+    return surname + given
 
 
 def _honoured(text: str, at: int) -> tuple[int, float] | None:
     single, compound = surnames()
-    three, two = text[max(0, at - 3) : at], text[max(0, at - 2) : at]
+    four, three, two = text[max(0, at - 4) : at], text[max(0, at - 3) : at], text[max(0, at - 2) : at]
+    if len(four) == 4 and four[:2] in compound:
+        return at - 4, 0.85
     # 王小明先生 over 小明先生; but in 于张伟先生 the 于 is a word, not a surname, since 张 is one too.
-    if len(three) == 3 and (three[:2] in compound or (three[0] in single and three[1] not in single)):
+    if len(three) == 3 and (
+        three[:2] in compound or (three[0] in single and not (three[0] in FUNCTION_SURNAMES and three[1] in single))
+    ):
         return at - 3, 0.85
     if len(two) == 2 and two[0] in single:
         return at - 2, 0.85
     return None
 
 
+def _listed(text: str) -> Iterator[tuple[int, int]]:
+    for match in LISTED.finditer(text):
+        at = match.start()
+        items = match[0].rsplit("等", 1)[0].split("、")
+        for index, item in enumerate(items):
+            # The first item may run on from the words before it (评选中入选张三): take its end.
+            for start in (0, len(item) - 3, len(item) - 2) if index == 0 else (0,):
+                if start >= 0 and name_at(item[start:]) == item[start:]:
+                    yield at + start, at + len(item)
+                    break
+            at += len(item) + 1
+
+
 @dataclass(frozen=True)
 class NameDetector(Detector):
     def candidates(self, text: str) -> Iterator[Finding]:
+        found: dict[tuple[int, int], float] = {}
         for match in LABELLED.finditer(text):
             start = match.start("name")
             name = name_at(match["name"])
             if name is not None:
-                yield Finding(self.kind, start, start + len(name), 0.95)
+                found[start, start + len(name)] = 0.95
         for match in HONOURED.finditer(text):
-            found = _honoured(text, match.start())
-            if found is not None:
-                yield Finding(self.kind, found[0], match.start(), found[1])
+            honoured = _honoured(text, match.start())
+            if honoured is not None:
+                found.setdefault((honoured[0], match.start()), honoured[1])
+        for span in _listed(text):
+            found.setdefault(span, 0.9)
+        # A name found once is the same name where it comes again (了解到李俊近期…).
+        for name in {text[start:end] for start, end in found}:
+            for match in re.finditer(re.escape(name), text):
+                found.setdefault(match.span(), 0.9)
+        for (start, end), confidence in found.items():
+            yield Finding(self.kind, start, end, confidence)
 
 
 def cell(value: str) -> float | None:

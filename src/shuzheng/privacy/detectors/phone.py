@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from shuzheng.privacy.registry import Detector, context_before, detector_register
 
 # The country code (+86, 0086) may come before; the span is the national number.
-MOBILE = re.compile(r"1(?:(?<![0-9].)|(?<=86.)|(?<=86[ -].))[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
+MOBILE = re.compile(
+    r"1(?:(?<![0-9].)|(?<=(?<![0-9])86.)|(?<=(?<![0-9])0086.)|(?<=(?<![0-9])86[ -].))[3-9][0-9](?:[ -]?[0-9]{4}){2}"
+    r"(?![0-9])"
+)
 LANDLINE = re.compile(
-    r"(?:\(0[1-9][0-9]{1,2}\)|0(?<![0-9].)[1-9][0-9]{1,2})[ -]?[2-9][0-9]{2,3}[ -]?[0-9]{4}"
+    r"(?:\(0[1-9][0-9]{1,2}\)|0(?<![0-9].)(?<![0-9][ -].)[1-9][0-9]{1,2})[ -]?[2-9][0-9]{2,3}[ -]?[0-9]{4}"
     r"(?:[ -]?(?:转|ext\.?) ?[0-9]{1,5})?(?![0-9])"
 )
 CONTEXT = ("手机", "电话", "联系", "致电", "tel", "Tel", "TEL", "号码", "来电")
+NOT_PHONES = ("发票", "代码", "编号", "单号", "账号", "卡号")
 _DIGITS = re.compile(r"[0-9]+")
 
 
@@ -27,6 +31,8 @@ def confirm_landline(value: str, text: str, start: int, end: int) -> float | Non
     area = 3 if digits[1] in "12" else 4
     subscriber = digits[area:]
     if subscriber[:1] in ("", "0", "1") or len(subscriber) not in ((8,) if area == 3 else (7, 8)):
+        return None
+    if context_before(text, start, NOT_PHONES):
         return None
     marked = "(" in value or "-" in value or " " in value
     return 0.95 if marked or context_before(text, start, CONTEXT) else 0.6
