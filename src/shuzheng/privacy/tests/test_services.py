@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import random
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pytest
+from django.core.management import CommandError, call_command
 
 from shuzheng.core.models import AuditEvent
 from shuzheng.privacy import selectors, services
@@ -174,6 +176,18 @@ def test_a_leaked_extract_is_traced_to_its_release(register: Any, cast: dict[str
     assert not any(evidence.identified for _release, evidence in found[1:])
     event = AuditEvent.objects.filter(action="privacy.release.trace").get()
     assert event.object_id == str(leaked_release.pk)
+    out = io.StringIO()
+    call_command("privacy", "trace", str(path), "--dataset", register.code, stdout=out)
+    assert f"identified: release {leaked_release.pk} to 杭州市医疗保障局 (GX-2)" in out.getvalue()
+
+
+def test_the_console_classifies_and_says_what_it_cannot_read(register: Any, tmp_path: Path) -> None:
+    out = io.StringIO()
+    call_command("privacy", "classify", register.code, stdout=out)
+    assert "居民身份证号" in out.getvalue()
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(CommandError):
+        call_command("privacy", "trace", str(tmp_path / "missing.csv"))
 
 
 def test_an_extract_whose_key_would_be_masked_cannot_be_marked(register: Any, cast: dict[str, Any]) -> None:
