@@ -23,9 +23,9 @@ from shuzheng.catalog.selectors import datasets_open, resource_rows
 from shuzheng.core.audit import audit_record
 from shuzheng.core.crypto import sm3
 from shuzheng.core.workdays import add_working_days
-from shuzheng.opendata import deidentify
-from shuzheng.opendata.choices import ApplicationStatus
+from shuzheng.opendata.choices import ApplicationStatus, Treatment
 from shuzheng.opendata.models import AccessApplication, UsageDaily, UseReport
+from shuzheng.privacy import selectors as privacy
 
 VIEW = "opendata.application.view"
 DECIDE = "opendata.application.decide"
@@ -292,6 +292,30 @@ def report_submit(
     return report
 
 
+def restricted_plan(*, application: AccessApplication) -> Any:
+    """How each approved field reaches the applicant: the privacy engine's opening policy by grade.
+    Pseudonyms are keyed to the application: its records join among themselves, not with another's."""
+    return privacy.masking_plan(
+        dataset=application.dataset,
+        channel="open",
+        domain=f"opendata.application.{application.pk}",
+        fields=[field.name for field in requestable_fields(application.dataset) if field.name in application.fields],
+    )
+
+
+def field_treatments(*, application: AccessApplication) -> list[tuple[Any, str]]:
+    """The approved fields with what happens to each (原值, 部分遮盖, 假名化)."""
+    plan = restricted_plan(application=application)
+    fields = requestable_fields(application.dataset)
+    return [(field, _treatment(plan[field.name][0].method)) for field in fields if field.name in plan]
+
+
+def _treatment(method: str) -> str:
+    """How the privacy engine's method reads to the applicant."""
+    return {"keep": Treatment.PLAIN, "suppress": Treatment.WITHHELD, "hash": Treatment.PSEUDONYM,
+            "token": Treatment.PSEUDONYM}.get(method, Treatment.MASKED)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class RestrictedPage:
     columns: list[dict[str, str]]  # name, label, type, treatment
@@ -310,16 +334,15 @@ def restricted_rows_read(
     dataset = application.dataset
     fields = [field for field in requestable_fields(dataset) if field.name in application.fields]
     resource = next((resource for resource in dataset.resources.all() if resource.table), None)
-    treatments = {field.name: deidentify.treatment(field) for field in fields}
+    plan = restricted_plan(application=application)
     columns = [
-        {"name": field.name, "label": field.label, "type": field.data_type, "treatment": treatments[field.name]}
-        for field in fields
+        {"name": f.name, "label": f.label, "type": f.data_type, "treatment": _treatment(plan[f.name][0].method)}
+        for f in fields
     ]
     if resource is None:
         return RestrictedPage(columns, 0, [])
     page = resource_rows(resource=resource, fields=[field.name for field in fields], limit=limit, offset=offset)
-    context = f"opendata.application.{application.pk}"
-    rows = [deidentify.row(row, treatments, context=context) for row in page.rows]
+    rows = [privacy.mask_record(row, plan) for row in page.rows]
     usage_count(dataset=dataset, api_calls=1)
     audit_record(
         action="opendata.restricted.read",

@@ -30,7 +30,7 @@ from shuzheng.catalog.selectors import (
 )
 from shuzheng.core.access import official_required
 from shuzheng.core.selectors import region_get
-from shuzheng.opendata import dcat, deidentify, limits, selectors, services
+from shuzheng.opendata import dcat, limits, selectors, services
 from shuzheng.opendata.choices import ApplicationStatus, Treatment
 from shuzheng.opendata.forms import ApplicationForm, DecisionForm, ReportForm
 
@@ -396,11 +396,7 @@ def _rows_path(name: str) -> str:
 
 def _treatments(application: Any) -> list[tuple[Any, Any]]:
     labels = dict(Treatment.choices)
-    return [
-        (field, labels[deidentify.treatment(field)])
-        for field in services.requestable_fields(application.dataset)
-        if field.name in application.fields
-    ]
+    return [(field, labels[how]) for field, how in services.field_treatments(application=application)]
 
 
 @official_required

@@ -35,14 +35,33 @@ def policy_treatments(*, channel: str, grade: str, purpose: str = "") -> dict[st
     return chosen
 
 
+# Before a dataset is classified, a personal field's label says what it holds (联系电话, 经营者姓名).
+LABEL_HINTS = (
+    ("身份证", "resident_id"),
+    ("手机", "mobile"),
+    ("电话", "mobile"),
+    ("姓名", "person_name"),
+    ("住址", "address"),
+    ("地址", "address"),
+    ("银行卡", "bank_card"),
+    ("账号", "bank_card"),
+    ("邮箱", "email"),
+    ("车牌", "plate"),
+)
+
+
 def field_kinds(*, dataset: Any) -> dict[str, str]:
-    """The kind of personal data each field holds, as the classifier proposed and no officer rejected."""
-    return dict(
-        FieldProposal.objects.filter(dataset=dataset)
-        .exclude(kind="")
-        .exclude(status=ProposalStatus.REJECTED)
-        .values_list("field_name", "kind")
-    )
+    """The kind of personal data each field holds: as the classifier proposed and no officer rejected,
+    else, for fields the catalogue marks as personal and the classifier has not seen, as the label says."""
+    proposals = FieldProposal.objects.filter(dataset=dataset)
+    kinds = dict(proposals.exclude(kind="").exclude(status=ProposalStatus.REJECTED).values_list("field_name", "kind"))
+    seen = set(proposals.values_list("field_name", flat=True))
+    for field in dataset.fields.all():
+        if field.identifies_person and field.name not in seen:
+            kind = next((kind for word, kind in LABEL_HINTS if word in field.label), None)
+            if kind is not None:
+                kinds[field.name] = kind
+    return kinds
 
 
 def masking_plan(

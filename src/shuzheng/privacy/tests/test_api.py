@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from shuzheng.accounts import services as accounts
-from shuzheng.core.models import AuditEvent
+from shuzheng.core.selectors import audit_events
 
 ID_NUMBER = "11010519491231002X"
 TEXT = f"申请人王小明，身份证号{ID_NUMBER}，联系电话13800138000。"
@@ -38,7 +38,7 @@ def test_detect_answers_kinds_and_places_without_echoing_the_text(
     ]
     assert body["counts"] == {"person_name": 1, "resident_id": 1, "mobile": 1}
     assert ID_NUMBER not in response.content.decode()
-    event = AuditEvent.objects.get(action="privacy.detect")
+    event = audit_events().get(action="privacy.detect")
     assert event.detail == {"characters": len(TEXT), "found": body["counts"]}
     recorded = json.dumps([event.detail, event.object_id]) + "".join(r.getMessage() for r in caplog.records)
     assert ID_NUMBER not in recorded
@@ -99,7 +99,7 @@ def test_citizens_and_anonymous_callers_are_refused(
     assert post(signed_in(cast["citizen"]), "detect", {"text": TEXT}).status_code == 403
     assert post(client, "detect", {"text": TEXT}).status_code == 401
     assert post(client, "mask", {"text": TEXT}).status_code == 401
-    assert not AuditEvent.objects.filter(action__startswith="privacy.").exists()
+    assert not audit_events().filter(action__startswith="privacy.").exists()
 
 
 def test_a_system_token_needs_the_privacy_scope(cast: dict[str, Any], client: Client) -> None:

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 from django.core.management import CommandError, call_command
 
-from shuzheng.core.models import AuditEvent
+from shuzheng.core.selectors import audit_events
 from shuzheng.privacy import selectors, services
 from shuzheng.privacy.models import FieldProposal
 from shuzheng.privacy.tests.factories import people
@@ -85,7 +85,7 @@ def test_a_policy_for_a_purpose_overrides_the_channel_and_is_audited(register: A
     other = selectors.masking_plan(dataset=register, channel="sharing", purpose="统计分析")
     assert selectors.mask_record(row, checking)["id_number"].startswith("T1.")
     assert "*" in selectors.mask_record(row, other)["id_number"]
-    event = AuditEvent.objects.filter(action="privacy.policy.edit").get()
+    event = audit_events().filter(action="privacy.policy.edit").get()
     assert event.detail["purpose"] == "低保资格核查"
 
 
@@ -174,7 +174,7 @@ def test_a_leaked_extract_is_traced_to_its_release(register: Any, cast: dict[str
     assert found[0][0] == leaked_release
     assert found[0][1].identified
     assert not any(evidence.identified for _release, evidence in found[1:])
-    event = AuditEvent.objects.filter(action="privacy.release.trace").get()
+    event = audit_events().filter(action="privacy.release.trace").get()
     assert event.object_id == str(leaked_release.pk)
     out = io.StringIO()
     call_command("privacy", "trace", str(path), "--dataset", register.code, stdout=out)
