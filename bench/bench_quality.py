@@ -132,7 +132,7 @@ def _hand_written_sql(path: Path) -> str:
       count(*) FILTER (WHERE trim(status) <> '' AND status NOT IN ('在职', '离职', '退休')),
       count(*) FILTER (WHERE id_number IS NOT NULL AND employer IS NOT NULL AND pair_copies > 1)
     FROM t
-    """  # noqa: S608
+    """
 
 
 def _duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
