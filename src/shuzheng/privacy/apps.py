@@ -27,7 +27,9 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
         from shuzheng.catalog import services as catalog
+        from shuzheng.core import demo
         from shuzheng.privacy.api import SCOPE
+        from shuzheng.privacy.demo import demo_seed
         from shuzheng.privacy.selectors import POLICY_EDIT
         from shuzheng.privacy.views import dataset_privacy_panel
 
@@ -36,3 +38,4 @@ class PrivacyConfig(AppConfig):
         accounts.action_register(POLICY_EDIT, _("维护个人信息脱敏策略（按渠道、用途和安全级别）"))
         accounts.api_scope_register(SCOPE, _("调用个人信息识别和脱敏接口"))
         catalog.dataset_panel_register("privacy.personal_data", dataset_privacy_panel)
+        demo.register("privacy.classification", demo_seed)
