@@ -117,8 +117,10 @@ class NameDetector(Detector):
             found.setdefault(span, 0.9)
         # A name found once is the same name where it comes again (了解到李俊近期…).
         for name in {text[start:end] for start, end in found}:
-            for match in re.finditer(re.escape(name), text):
-                found.setdefault(match.span(), 0.9)
+            at = text.find(name)
+            while at >= 0:
+                found.setdefault((at, at + len(name)), 0.9)
+                at = text.find(name, at + len(name))
         for (start, end), confidence in found.items():
             yield Finding(self.kind, start, end, confidence)
 
