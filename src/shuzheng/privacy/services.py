@@ -205,7 +205,7 @@ def release_check(
     if not may_classify(user=user, dataset=dataset):
         raise PrivacyForbidden
     k = k or settings.SHUZHENG_PRIVACY_K
-    l_diversity = l_diversity or settings.SHUZHENG_PRIVACY_L if sensitive else 1
+    l_diversity = (l_diversity or settings.SHUZHENG_PRIVACY_L) if sensitive else 1
     types = {field.name: field.data_type for field in dataset.fields.all()}
     labels = {field.name: field.label for field in dataset.fields.all()}
     problems: list[Problem] = []
