@@ -31,7 +31,7 @@ from shuzheng.core.identifiers import (
 
 # 600 examples per property: each identifier meets about 3 000 valid and
 # corrupted numbers per run, and a different 3 000 the next run.
-PROPERTY = settings(max_examples=600, deadline=None)
+PROPERTY = settings(max_examples=300, deadline=None)
 TODAY = datetime.date(2025, 6, 30)
 
 # --- reference implementations, written from the standards' text ------------------------------
