@@ -41,7 +41,9 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200d\u2060\ufeff]+")
 _RIC_FORMAT = re.compile(r"[0-9]{17}[0-9X]")
 _FIRST_GENERATION = re.compile(r"[0-9]{15}")
 _EARLIEST_BIRTH = datetime.date(1900, 1, 1)
-_USCC_ALPHABET = frozenset("0123456789ABCDEFGHJKLMNPQRTUWXY")
+# GB 32100's 31 characters, each worth its index (I, O, S, V and Z are not used).
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_ALPHABET = frozenset(USCC_ALPHABET)
 _ORG_FORMAT = re.compile(r"[0-9A-Z]{8}[0-9X]")
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _MOBILE_PREFIX = re.compile(r"^(?:\+86|0086|86)(?=[0-9]{11}$)")

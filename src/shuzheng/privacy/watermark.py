@@ -53,7 +53,7 @@ MAX_SCALE = 6  # more decimals than this are floating-point noise, not a scale t
 _SHARE = 0.9  # a column is numeric, a key column of a kind, when this share of its values is
 _STREAM = 64  # honey keys drawn per group; integer keys, many out of range, get four times as many
 _BIRTHS = (datetime.date(1950, 1, 1), 20454)  # first birth date of fake people and the days after it
-_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_ALPHABET = identifiers.USCC_ALPHABET
 Release = TypeVar("Release", bound=Hashable)  # whatever names a release to the caller: an id, a model
 
 

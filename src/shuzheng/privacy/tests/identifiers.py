@@ -7,14 +7,14 @@ import datetime
 from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
+from stdnum.cn import uscc as stdnum_uscc
 
 from shuzheng.core import regions
+from shuzheng.core.identifiers import USCC_ALPHABET
 
 CURRENT_COUNTIES = sorted(
     code for code, record in regions.national_table().items() if record.is_current and record.level == regions.COUNTY
 )
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)}
 
 
@@ -23,8 +23,7 @@ def resident_id_check(first17: str) -> str:
 
 
 def uscc_check(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(char) * weight for char, weight in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
+    return stdnum_uscc.calc_check_digit(first17 + "0")  # weights the first 17 characters only
 
 
 def wrong(check: str, alphabet: str) -> str:

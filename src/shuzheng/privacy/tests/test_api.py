@@ -93,6 +93,12 @@ def test_callers_over_their_rate_wait(officer_client: Client, settings: Any) -> 
     assert int(refused["Retry-After"]) >= 1
 
 
+def test_the_kinds_are_listed_for_signed_in_callers_only(officer_client: Client, client: Client) -> None:
+    listed = officer_client.get("/api/v1/privacy/kinds").json()
+    assert {"kind": "resident_id", "label": "居民身份证号", "grade": "L3", "personal": True} in listed
+    assert client.get("/api/v1/privacy/kinds").status_code == 401
+
+
 def test_citizens_and_anonymous_callers_are_refused(
     cast: dict[str, Any], signed_in: Callable[[Any], Client], client: Client
 ) -> None:

@@ -15,13 +15,13 @@ import ibis
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from shuzheng.core import regions
+from shuzheng.core import identifiers, regions
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
 from shuzheng.quality.rules.validity import all_of, any_of, stripped, wrong_where_present
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_ALPHABET = identifiers.USCC_ALPHABET
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 ID_PATTERN = r"^\d{17}[0-9X]$"
