@@ -9,6 +9,8 @@ from shuzheng.privacy.registry import Detector, bounded, context_before, detecto
 
 # Labels of other numbers: a mistyped ID number or an order number passes the check one time in 31.
 NOT_CODES = ("身份证", "证件号", "订单", "单号", "流水", "编号")
+# Just after a card or account word, an all-digit number is a (mistyped) card number.
+CARD_WORDS = ("卡", "账号", "帐号", "账户", "帐户")
 PATTERN = bounded("0-9ANY", "[0-9A-HJ-NP-RTUW-Y][0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}")
 
 
@@ -22,6 +24,8 @@ def confirm(value: str, text: str, start: int, end: int) -> float | None:
     if value[:17].isdigit() and (RESIDENT_ID.fullmatch(value) or regions.lookup(code.region_code) is None):
         return None
     if context_before(text, start, NOT_CODES):
+        return None
+    if value.isdigit() and context_before(text, start, CARD_WORDS, reach=4):
         return None
     return 1.0 if not code.warnings and regions.province_code_known(code.region_code) else 0.7
 

@@ -53,6 +53,12 @@ def test_bank_cards_need_the_luhn_check(card: str, wrong: str, separator: str) -
     assert found(f"退款至{grouped}；原卡{wrong}已注销") == [("bank_card", grouped)]
 
 
+def test_a_mistyped_card_number_that_passes_the_credit_code_check_is_not_a_credit_code() -> None:
+    # 623303039401620010 fails Luhn but passes GB 32100's check (one number in 31 does).
+    assert found("原卡623303039401620010已注销") == []
+    assert found("统一社会信用代码623303039401620010") == [("uscc", "623303039401620010")]
+
+
 @PROPERTY
 @given(resident_ids())
 def test_an_id_number_that_also_passes_luhn_is_an_id_number(number: str) -> None:
