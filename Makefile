@@ -45,6 +45,10 @@ typecheck: install
 migrations-check: install
 	$(SHUZHENG) makemigrations --check --dry-run
 
+# One worker per core; a file's tests stay together on one worker (they share fixtures and,
+# for the Celery worker tests, one Redis database).
+PYTEST_ARGS ?= -n auto --dist loadfile
+
 pytest: install
 	$(VENV)/pytest $(PYTEST_ARGS)
 

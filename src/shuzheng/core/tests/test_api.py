@@ -26,7 +26,9 @@ def post_json(client: Client, path: str, body: object, **headers: str) -> Any:
 # --- regions ------------------------------------------------------------------
 
 
-def test_region_list_filters_by_parent_in_one_query(client: Client, django_assert_num_queries: Any) -> None:
+def test_region_list_filters_by_parent_in_one_query(
+    client: Client, django_assert_num_queries: Any, regions: None
+) -> None:
     with django_assert_num_queries(1):
         response = client.get("/api/v1/core/regions", {"parent": "330100"})
     assert response.status_code == 200
@@ -41,7 +43,7 @@ def test_region_list_rejects_a_malformed_parent(client: Client) -> None:
     assert body["errors"][0]["location"] == "query"
 
 
-def test_region_detail_includes_historical_codes(client: Client) -> None:
+def test_region_detail_includes_historical_codes(client: Client, regions: None) -> None:
     response = client.get("/api/v1/core/regions/332600")
     assert response.status_code == 200
     assert response.json()["is_current"] is False

@@ -89,7 +89,7 @@ def test_workdays_tool_with_a_strict_calendar(client: Client, settings: Any) -> 
     assert "2027 年的节假日安排尚未录入" in response.content.decode()
 
 
-def test_region_pages(client: Client) -> None:
+def test_region_pages(client: Client, regions: None) -> None:
     assert 'href="/regions/330000/"' in client.get("/regions/").content.decode()
     province = client.get("/regions/330000/").content.decode()
     assert province.count('<span class="mono">33') == 11  # the eleven cities
