@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
 from shuzheng.quality.rules.identifiers import ID_PATTERN, id_birth_date, id_digits, id_text
-from shuzheng.quality.rules.validity import all_of, any_of, stripped
+from shuzheng.quality.rules.validity import all_of, any_of, as_date, stripped
 
 # GB/T 2261.1: 1 male, 2 female; the 17th digit of an ID number is odd for men.
 MALE = ("男", "1", "M", "m")
@@ -26,7 +26,7 @@ def _id_agrees(table: Any, rule: Declared, context: Context) -> Any:
     if birth_field := rule.params.get("birth_date"):
         birth = table[birth_field]
         if not birth.type().is_date():
-            birth = birth.cast("string").try_cast("date")
+            birth = as_date(birth.cast("string"))
         disagreements.append(birth != id_birth_date(text))
     if sex_field := rule.params.get("sex"):
         sex = stripped(table[sex_field])

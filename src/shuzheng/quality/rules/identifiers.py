@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuzheng.core import identifiers, regions
 from shuzheng.quality.registry import Context, Declared, RuleType, rule_type_register
-from shuzheng.quality.rules.validity import all_of, any_of, stripped, wrong_where_present
+from shuzheng.quality.rules.validity import all_of, any_of, as_date, as_integer, stripped, wrong_where_present
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -71,11 +71,11 @@ def id_text(column: Any) -> Any:
 
 def id_digits(text: Any) -> Any:
     """The first 17 digits of an ID number as one integer."""
-    return text.substr(0, 17).try_cast("int64")
+    return as_integer(text.substr(0, 17), r"^\d{17}$")
 
 
 def id_birth_date(text: Any) -> Any:
-    return text.substr(6, 4).concat("-", text.substr(10, 2), "-", text.substr(12, 2)).try_cast("date")
+    return as_date(text.substr(6, 4).concat("-", text.substr(10, 2), "-", text.substr(12, 2)))
 
 
 def id_digit_sum(number: Any) -> Any:

@@ -31,10 +31,14 @@ def _unique(table: Any, rule: Declared, context: Context) -> Any:
 
 
 def _key(table: Any, fields: Sequence[str]) -> Any:
-    """The key as one value: the field itself, or a struct of the fields."""
+    """The key as one value: the field itself, or a struct of the fields where the engine hashes and
+    compares structs (DuckDB); elsewhere (PostgreSQL) the fields as text joined by the unit
+    separator, a control character that data entry does not produce."""
     if len(fields) == 1:
         return table[fields[0]]
-    return ibis.struct({name: table[name] for name in fields})
+    if table.get_backend().name == "duckdb":
+        return ibis.struct({name: table[name] for name in fields})
+    return ibis.literal("\x1f").join([table[name].cast("string") for name in fields])
 
 
 rule_type_register(RuleType("unique", _("取值唯一（可多字段组合）"), "uniqueness", _unique, fields=0))

@@ -105,13 +105,48 @@ def _check_range(rule: Declared, types: Mapping[str, str]) -> list[tuple[str, st
     return []
 
 
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def casts_strictly(expression: Any) -> bool:
+    """Whether the engine stops a whole query at one value that does not cast: Ibis compiles
+    try_cast to a plain CAST on PostgreSQL, which has no TRY_CAST."""
+    return bool(expression.get_backend().name == "postgres")
+
+
+def calendar_date(iso: Any) -> Any:
+    """Whether ISO-shaped text (YYYY-MM-DD) names a day that exists, in integer arithmetic."""
+    year, month, day = (iso.substr(start, length).cast("int32") for start, length in ((0, 4), (5, 2), (8, 2)))
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    # 31 days in January, March, May, July, August, October and December: odd months before
+    # August, even ones from August on.
+    days = ibis.cases((month == 2, ibis.ifelse(leap, 29, 28)), else_=30 + (month + month // 8) % 2)
+    return (year >= 1) & month.between(1, 12) & day.between(1, days)
+
+
+def as_date(iso: Any) -> Any:
+    """ISO text (YYYY-MM-DD) as a date, null where it is none. Where casts are strict, the cast
+    runs only inside a CASE branch that has checked the text first."""
+    if not casts_strictly(iso):
+        return iso.try_cast("date")
+    checked = ibis.ifelse(calendar_date(iso), iso.cast("date"), ibis.null("date"))
+    return ibis.ifelse(iso.re_search(ISO_DATE), checked, ibis.null("date"))
+
+
+def as_integer(digits: Any, pattern: str) -> Any:
+    """Text of digits (``pattern`` says how many) as an integer, null where it is not."""
+    if not casts_strictly(digits):
+        return digits.try_cast("int64")
+    return ibis.ifelse(digits.re_search(pattern), digits.cast("int64"), ibis.null("int64"))
+
+
 def iso_date(column: Any, date_format: str) -> Any:
     """The text as a date (null where it is not one), read in one of DATE_FORMATS."""
     pattern, pieces = DATE_FORMATS[date_format]
     text = column.cast("string").strip()
     year, month, day = (text.substr(start, length) for start, length in pieces)
     iso = year.concat("-", month, "-", day)
-    return ibis.ifelse(text.re_search(pattern), iso.try_cast("date"), ibis.null("date"))
+    return ibis.ifelse(text.re_search(pattern), as_date(iso), ibis.null("date"))
 
 
 def _date_format(table: Any, rule: Declared, context: Context) -> Any:
