@@ -32,7 +32,7 @@ def failing(values: dict[str, list[Any]], rule: Declared, context: Context = NOW
 D = datetime.date
 
 
-CASES = [
+CASES: list[tuple[Declared, dict[str, list[Any]], list[int]]] = [
     (Declared("not_null", ["a"]), {"a": ["x", None, "", " "]}, [1]),
     (Declared("not_blank", ["a"]), {"a": ["x", None, "", " "]}, [1, 2, 3]),
     (Declared("regex", ["a"], {"pattern": r"^\d{6}$"}), {"a": ["330106", "33010", None, "3301066"]}, [1, 3]),
@@ -116,7 +116,7 @@ def test_each_rule_type_passes_and_fails_the_right_rows(
 
 # Values that are not dates or numbers where the rules cast them: PostgreSQL has no TRY_CAST, and
 # one such value must not stop the whole check there.
-UNCASTABLE = [
+UNCASTABLE: list[tuple[Declared, dict[str, list[Any]], list[int]]] = [
     (
         Declared("resident_id", ["a"]),
         {"a": ["999999999999999999", "11010519491331002X", "1101051949123100XX"]},
