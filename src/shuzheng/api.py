@@ -17,6 +17,7 @@ from shuzheng.ingest.api import router as ingest_router
 from shuzheng.opendata.api import router as opendata_router
 from shuzheng.privacy.api import router as privacy_router
 from shuzheng.quality.api import router as quality_router
+from shuzheng.sharing.api import router as sharing_router
 
 
 class _Renderer(JSONRenderer):
@@ -51,3 +52,4 @@ api.add_router("/ingest/", ingest_router)
 api.add_router("/opendata/", opendata_router)
 api.add_router("/quality/", quality_router)
 api.add_router("/privacy/", privacy_router)
+api.add_router("/sharing/", sharing_router)

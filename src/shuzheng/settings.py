@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "shuzheng.quality",
     "shuzheng.ingest",
     "shuzheng.privacy",
+    "shuzheng.sharing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -406,6 +407,26 @@ SHUZHENG_PRIVACY_CLASSIFY_SHARE = env_int("SHUZHENG_PRIVACY_CLASSIFY_SHARE", 60)
 # Calls to /api/v1/privacy/detect and /mask per user, and the longest text one call may send.
 SHUZHENG_PRIVACY_RATE = env_str("SHUZHENG_PRIVACY_RATE", "120/m")
 SHUZHENG_PRIVACY_MAX_TEXT = env_int("SHUZHENG_PRIVACY_MAX_TEXT", 100_000)
+
+# --- data sharing -------------------------------------------------------------
+
+# Working days for each step of a request (a local rule: the platform's check, the owner's answer,
+# and the owner's answer when the data must first be published on the platform).
+SHUZHENG_SHARING_CHECK_DAYS = env_int("SHUZHENG_SHARING_CHECK_DAYS", 2)
+SHUZHENG_SHARING_ANSWER_DAYS = env_int("SHUZHENG_SHARING_ANSWER_DAYS", 5)
+SHUZHENG_SHARING_PUBLISH_DAYS = env_int("SHUZHENG_SHARING_PUBLISH_DAYS", 10)
+# The longest period a request may ask for, in days.
+SHUZHENG_SHARING_MAX_DAYS = env_int("SHUZHENG_SHARING_MAX_DAYS", 1096)
+# A grant's rate is the expected day's calls spread over an hour, but never below this per minute.
+SHUZHENG_SHARING_MIN_RATE = env_int("SHUZHENG_SHARING_MIN_RATE", 60)
+# Keys in one batch lookup, and records in one page of a query.
+SHUZHENG_SHARING_BATCH_MAX = env_int("SHUZHENG_SHARING_BATCH_MAX", 100)
+SHUZHENG_SHARING_PAGE_MAX = env_int("SHUZHENG_SHARING_PAGE_MAX", 100)
+# The call log's signatures: Ed25519, or SM2 (GB/T 32918) where the national algorithm is required.
+# The key file holds a PEM Ed25519 private key, or an SM2 private key as 64 hex digits; empty, the
+# key is derived from SHUZHENG_DATA_KEY.
+SHUZHENG_SHARING_SIGNATURE = env_choice("SHUZHENG_SHARING_SIGNATURE", "ed25519", {"ed25519", "sm2"})
+SHUZHENG_SHARING_SIGNING_KEY_FILE = env_str("SHUZHENG_SHARING_SIGNING_KEY_FILE", "")
 
 # --- audit trail --------------------------------------------------------------
 

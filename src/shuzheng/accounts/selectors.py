@@ -10,6 +10,7 @@ from django.utils import timezone
 from shuzheng.accounts import policies
 from shuzheng.accounts.backends import administrator_kind as _administrator_kind
 from shuzheng.accounts.models import ApiToken, Delegation, LegalPerson, LegalPersonMember, Organisation, RoleAssignment
+from shuzheng.core import crypto
 
 M = TypeVar("M", bound=Model)
 
@@ -100,3 +101,23 @@ def token_lacks_scope(request: Any, scope: str) -> bool:
 
 def organisation_get(*, pk: int) -> Organisation | None:
     return Organisation.objects.select_related("region").filter(pk=pk).first()
+
+
+# The keyed indexes other apps record against a person or an enterprise (the sharing call log), so
+# that they can show people what concerns them without holding their ID numbers or credit codes.
+# A person's is the index the user centre already keeps of its users' ID numbers.
+_PERSON_INDEX = "accounts.user.id_number"
+_ENTERPRISE_INDEX = "accounts.legalperson.uscc"
+
+
+def identity_index(*, id_number: str = "", uscc: str = "") -> str:
+    """The index of one ID number or one credit code (upper-case, as issued)."""
+    if id_number:
+        return crypto.blind_index(id_number.strip().upper(), context=_PERSON_INDEX)
+    return crypto.blind_index(uscc.strip().upper(), context=_ENTERPRISE_INDEX)
+
+
+def identity_indexes_of(*, user: Any) -> list[str]:
+    """The indexes of the user and of every enterprise they act for."""
+    indexes = [user.id_number_index] if getattr(user, "id_number_index", "") else []
+    return indexes + [identity_index(uscc=member.legal_person.uscc) for member in memberships_of(user=user)]

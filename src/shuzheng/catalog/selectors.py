@@ -11,6 +11,9 @@ from django.utils.safestring import SafeString
 from shuzheng.accounts.selectors import visible_to
 from shuzheng.catalog import search, warehouse
 from shuzheng.catalog.choices import DatasetStatus, FieldType, OpenType
+
+# Sharing types, for the apps that share data by them.
+from shuzheng.catalog.choices import ShareType as ShareType
 from shuzheng.catalog.models import Dataset, DatasetVersion, Resource
 from shuzheng.catalog.services import VIEW, dataset_panels
 
@@ -27,6 +30,16 @@ def datasets_for_official(*, user: Any) -> QuerySet[Dataset]:
         .select_related(*_RELATED)
         .prefetch_related("fields")
         .order_by("code")
+    )
+
+
+def dataset_published(*, code: str) -> Dataset | None:
+    """One published dataset by its code, with its fields (for other apps' requests and calls)."""
+    return (
+        Dataset.objects.filter(code=code, status=DatasetStatus.PUBLISHED)
+        .select_related(*_RELATED)
+        .prefetch_related("fields", "resources")
+        .first()
     )
 
 

@@ -1,0 +1,252 @@
+"""The governed calls: lookup, batch lookup, query and verify, each within one grant.
+
+Every call is decided before the warehouse is touched: the consumer's grant in force, the fields
+asked for, the rows asked for, the rate and the day's quota. Field and row scope are part of the
+warehouse query itself (a projection and a filter), so rows outside the grant never reach Python.
+Records leave masked by the privacy engine's sharing policy for the grant's purpose. Every call,
+refused ones too, is written to the call log with the people and enterprises it touched (as
+keyed indexes) before it is answered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone
+from django_ratelimit.core import get_usage
+
+from shuzheng.accounts.selectors import identity_index
+from shuzheng.catalog import selectors as catalog
+from shuzheng.privacy import selectors as privacy
+from shuzheng.sharing import services
+from shuzheng.sharing.choices import Operation, Refusal
+from shuzheng.sharing.models import Grant
+from shuzheng.sharing.selectors import grant_in_force
+
+# The kinds of personal data whose values name the person or enterprise a record is about.
+SUBJECT_KINDS = {"resident_id": "id_number", "uscc": "uscc"}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who calls: the consumer system's account (an official of the consumer department) and the
+    case or official the call is made for."""
+
+    user: Any
+    case: str
+
+
+class CallRefused(Exception):
+    def __init__(self, status: int, refusal: str, retry_after: int = 0) -> None:
+        super().__init__(refusal)
+        self.status, self.refusal, self.retry_after = status, refusal, retry_after
+
+
+@dataclass
+class Answer:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    total: int | None = None
+    match: bool | None = None
+
+
+@dataclass
+class _Call:
+    caller: Caller
+    dataset: Any
+    operation: str
+    keys_asked: int
+    started: float
+    grant: Grant | None = None
+
+
+def _admit(call: _Call, fields: Sequence[str], filters: Mapping[str, Any]) -> Grant:
+    """The grant the call runs under, or CallRefused."""
+    grant = grant_in_force(consumer_id=call.caller.user.organisation_id, dataset=call.dataset)
+    if grant is None:
+        raise CallRefused(403, Refusal.NO_GRANT)
+    call.grant = grant
+    if refusal := grant.refusal(timezone.localdate()):
+        raise CallRefused(403, refusal)
+    if any(name not in grant.fields for name in fields):
+        raise CallRefused(403, Refusal.FIELD)
+    for name, value in filters.items():
+        allowed = grant.row_filter.get(name)
+        if allowed is not None and str(value) not in allowed:
+            raise CallRefused(403, Refusal.ROW)
+    usage = get_usage(
+        group="sharing.grant", key=lambda _g, _r: str(grant.pk), rate=f"{grant.rate_per_minute}/m", increment=True
+    )
+    if usage is not None and usage["should_limit"]:
+        raise CallRefused(429, Refusal.RATE, retry_after=max(1, int(usage["time_left"])))
+    quota_key = f"sharing.quota.{grant.pk}.{timezone.localdate():%Y%m%d}"
+    cache.add(quota_key, 0, timeout=2 * 86400)
+    if cache.incr(quota_key) > grant.daily_quota:
+        seconds = (timezone.localtime().replace(hour=23, minute=59, second=59) - timezone.localtime()).seconds + 1
+        raise CallRefused(429, Refusal.QUOTA, retry_after=seconds)
+    return grant
+
+
+def _scoped(grant: Grant, dataset: Any, subject_fields: Sequence[str]) -> Any:
+    """The dataset's rows within the grant's row filter, with the granted fields and the fields
+    that name each record's subject (read for the call log, never returned)."""
+    table = catalog.dataset_tables(datasets=[dataset]).get(dataset.pk)
+    if table is None:
+        return None
+    for name, values in grant.row_filter.items():
+        table = table.filter(table[name].cast("string").isin(values))
+    wanted = list(dict.fromkeys([*grant.fields, *subject_fields]))
+    return table.select(*wanted)
+
+
+def _subject_fields(dataset: Any) -> dict[str, str]:
+    return {name: kind for name, kind in privacy.field_kinds(dataset=dataset).items() if kind in SUBJECT_KINDS}
+
+
+def _indexes(rows: Sequence[Mapping[str, Any]], subject_fields: Mapping[str, str]) -> list[str]:
+    indexes = []
+    for row in rows:
+        for name, kind in subject_fields.items():
+            value = row.get(name)
+            if value:
+                indexes.append(identity_index(**{SUBJECT_KINDS[kind]: str(value)}))
+    return indexes
+
+
+def _released(grant: Grant, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    plan = privacy.masking_plan(
+        dataset=grant.dataset,
+        channel="sharing",
+        purpose=grant.purpose,
+        domain=f"sharing.grant.{grant.pk}",
+        fields=grant.fields,
+    )
+    return [privacy.mask_record({name: row[name] for name in grant.fields}, plan) for row in rows]
+
+
+def _log(
+    call: _Call,
+    *,
+    status: int,
+    refusal: str = "",
+    fields: Sequence[str] = (),
+    results: int = 0,
+    subjects: Sequence[str] = (),
+) -> None:
+    services.call_record(
+        consumer_id=call.caller.user.organisation_id,
+        provider_id=call.dataset.organisation_id,
+        dataset=call.dataset,
+        grant=call.grant,
+        caller=call.caller.user,
+        case=call.caller.case,
+        operation=call.operation,
+        keys_asked=call.keys_asked,
+        fields=list(fields),
+        results=results,
+        status=status,
+        refusal=refusal,
+        latency_ms=(time.perf_counter() - call.started) * 1000,
+        subjects=subjects,
+    )
+
+
+Run = Callable[[Grant, Any, Mapping[str, str]], tuple[Answer, list[dict[str, Any]], list[str]]]
+
+
+def _governed(call: _Call, fields: Sequence[str], filters: Mapping[str, Any], run: Run) -> Answer:
+    try:
+        grant = _admit(call, fields, filters)
+    except CallRefused as refused:
+        _log(call, status=refused.status, refusal=refused.refusal)
+        raise
+    subject_fields = _subject_fields(call.dataset)
+    table = _scoped(grant, call.dataset, list(subject_fields))
+    answer, rows, subjects = run(grant, table, subject_fields)
+    returned = list(grant.fields) if answer.match is None and answer.records else []
+    _log(
+        call,
+        status=200,
+        fields=returned,
+        results=len(answer.records),
+        subjects=subjects or _indexes(rows, subject_fields),
+    )
+    return answer
+
+
+def _rows(expression: Any) -> list[dict[str, Any]]:
+    return list(expression.to_pyarrow().to_pylist())
+
+
+def lookup(
+    *, caller: Caller, dataset: Any, key_field: str, values: Sequence[str], request: HttpRequest | None = None
+) -> Answer:
+    """The records whose ``key_field`` is one of ``values`` (one for a lookup, up to the batch limit
+    for a batch): all authorised together or none."""
+    keys = [value.strip() for value in values]
+    operation = Operation.LOOKUP if len(keys) == 1 else Operation.BATCH
+    call = _Call(caller, dataset, operation, len(keys), time.perf_counter())
+
+    def run(
+        grant: Grant, table: Any, subject_fields: Mapping[str, str]
+    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+        if table is None:
+            return Answer(), [], []
+        rows = _rows(table.filter(table[key_field].cast("string").isin(keys)))
+        return Answer(records=_released(grant, rows)), rows, []
+
+    return _governed(call, [key_field], {}, run)
+
+
+def query(
+    *,
+    caller: Caller,
+    dataset: Any,
+    filters: Mapping[str, str],
+    page: int,
+    page_size: int,
+    request: HttpRequest | None = None,
+) -> Answer:
+    """Records matching every filter (field = value), a page at a time, within the row filter."""
+    call = _Call(caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
+
+    def run(
+        grant: Grant, table: Any, subject_fields: Mapping[str, str]
+    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+        if table is None:
+            return Answer(total=0), [], []
+        for name, value in filters.items():
+            table = table.filter(table[name].cast("string") == str(value))
+        total = int(table.count().to_pyarrow().as_py())
+        rows = _rows(table.order_by(grant.fields[0]).limit(page_size, offset=(page - 1) * page_size))
+        return Answer(records=_released(grant, rows), total=total), rows, []
+
+    return _governed(call, list(filters), filters, run)
+
+
+def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str], request: HttpRequest | None = None) -> Answer:
+    """Whether a record within the grant holds all of ``values``: match or no match, never data."""
+    call = _Call(caller, dataset, Operation.VERIFY, 1, time.perf_counter())
+
+    def run(
+        grant: Grant, table: Any, subject_fields: Mapping[str, str]
+    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+        # The person or enterprise verified is the subject whether or not the values match.
+        subjects = _indexes([values], subject_fields)
+        if table is None:
+            return Answer(match=False), [], subjects
+        condition = ibis.and_(*(table[name].cast("string") == str(value).strip() for name, value in values.items()))
+        found = int(table.filter(condition).limit(1).count().to_pyarrow().as_py())
+        return Answer(match=found > 0), [], subjects
+
+    return _governed(call, list(values), values, run)
+
+
+def batch_limit() -> int:
+    return int(settings.SHUZHENG_SHARING_BATCH_MAX)
