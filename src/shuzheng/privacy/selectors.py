@@ -38,6 +38,7 @@ def policy_treatments(*, channel: str, grade: str, purpose: str = "") -> dict[st
 # Before a dataset is classified, a personal field's label says what it holds (联系电话, 经营者姓名).
 LABEL_HINTS = (
     ("身份证", "resident_id"),
+    ("身份号码", "resident_id"),  # 公民身份号码, the data element's name
     ("手机", "mobile"),
     ("电话", "mobile"),
     ("姓名", "person_name"),

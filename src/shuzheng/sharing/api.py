@@ -81,7 +81,9 @@ def _refused(request: HttpRequest, refused: gateway.CallRefused) -> HttpResponse
 def lookup(request: HttpRequest, code: str, payload: LookupIn) -> Any:
     caller, dataset = _caller(request), _dataset(code)
     try:
-        answer = gateway.lookup(caller=caller, dataset=dataset, key_field=payload.field, values=[payload.value])
+        answer = gateway.lookup(
+            caller=caller, dataset=dataset, key_field=payload.field, values=[payload.value], request=request
+        )
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"records": answer.records}
@@ -94,7 +96,9 @@ def batch(request: HttpRequest, code: str, payload: BatchIn) -> Any:
     if len(payload.values) > limit:
         raise field_problem("values", gettext("一批最多 %(n)d 个键") % {"n": limit}, code="too_many")
     try:
-        answer = gateway.lookup(caller=caller, dataset=dataset, key_field=payload.field, values=payload.values)
+        answer = gateway.lookup(
+            caller=caller, dataset=dataset, key_field=payload.field, values=payload.values, request=request
+        )
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"records": answer.records}
@@ -120,7 +124,7 @@ def query(request: HttpRequest, code: str, payload: QueryIn) -> Any:
 def verify(request: HttpRequest, code: str, payload: VerifyIn) -> Any:
     caller, dataset = _caller(request), _dataset(code)
     try:
-        answer = gateway.verify(caller=caller, dataset=dataset, values=payload.values)
+        answer = gateway.verify(caller=caller, dataset=dataset, values=payload.values, request=request)
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"match": bool(answer.match)}

@@ -58,6 +58,7 @@ class Answer:
 
 @dataclass
 class _Call:
+    request: HttpRequest
     caller: Caller
     dataset: Any
     operation: str
@@ -81,7 +82,11 @@ def _admit(call: _Call, fields: Sequence[str], filters: Mapping[str, Any]) -> Gr
         if allowed is not None and str(value) not in allowed:
             raise CallRefused(403, Refusal.ROW)
     usage = get_usage(
-        group="sharing.grant", key=lambda _g, _r: str(grant.pk), rate=f"{grant.rate_per_minute}/m", increment=True
+        call.request,
+        group="sharing.grant",
+        key=lambda _g, _r: str(grant.pk),
+        rate=f"{grant.rate_per_minute}/m",
+        increment=True,
     )
     if usage is not None and usage["should_limit"]:
         raise CallRefused(429, Refusal.RATE, retry_after=max(1, int(usage["time_left"])))
@@ -191,7 +196,7 @@ def lookup(
     for a batch): all authorised together or none."""
     keys = [value.strip() for value in values]
     operation = Operation.LOOKUP if len(keys) == 1 else Operation.BATCH
-    call = _Call(caller, dataset, operation, len(keys), time.perf_counter())
+    call = _Call(request, caller, dataset, operation, len(keys), time.perf_counter())
 
     def run(
         grant: Grant, table: Any, subject_fields: Mapping[str, str]
@@ -214,7 +219,7 @@ def query(
     request: HttpRequest | None = None,
 ) -> Answer:
     """Records matching every filter (field = value), a page at a time, within the row filter."""
-    call = _Call(caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
+    call = _Call(request, caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
 
     def run(
         grant: Grant, table: Any, subject_fields: Mapping[str, str]
@@ -230,9 +235,9 @@ def query(
     return _governed(call, list(filters), filters, run)
 
 
-def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str], request: HttpRequest | None = None) -> Answer:
+def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str], request: HttpRequest) -> Answer:
     """Whether a record within the grant holds all of ``values``: match or no match, never data."""
-    call = _Call(caller, dataset, Operation.VERIFY, 1, time.perf_counter())
+    call = _Call(request, caller, dataset, Operation.VERIFY, 1, time.perf_counter())
 
     def run(
         grant: Grant, table: Any, subject_fields: Mapping[str, str]

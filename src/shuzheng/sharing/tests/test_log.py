@@ -1,0 +1,108 @@
+"""The call log: sealed into a hash chain with signed records, and verification that notices
+an altered record, a deleted one, the newest ones cut off, and a forged signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import RequestFactory
+
+from shuzheng.sharing import gateway, selectors, services, signing
+from shuzheng.sharing.models import CallRecord, CallSubject, ChainHead
+from shuzheng.sharing.tests.factories import LIU, WANG
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def logged(granted: Any, cast: dict[str, Any]) -> list[CallRecord]:
+    """Five sealed calls of the civil-affairs system."""
+    caller = gateway.Caller(user=cast["system"], case="MZ2026-000123")
+    request = RequestFactory().post("/")
+    for value in (WANG, LIU, WANG, "330106200001011234", LIU):
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value], request=request)
+    assert services.calls_seal() == 5
+    return list(CallRecord.objects.order_by("seq"))
+
+
+def test_sealed_records_form_a_signed_chain(logged: list[CallRecord]) -> None:
+    assert [record.seq for record in logged] == [1, 2, 3, 4, 5]
+    assert logged[0].prev_hash == services.GENESIS and logged[1].prev_hash == logged[0].hash
+    key = selectors.public_key()
+    assert all(
+        signing.verify(
+            algorithm="ed25519", public_key=key["public_key"], message=r.hash.encode(), signature=r.signature
+        )
+        for r in logged
+    )
+    verification = selectors.calls_verify()
+    assert verification.intact and verification.checked == 5
+    assert services.calls_seal() == 0  # nothing left to seal
+
+
+def test_an_altered_record_is_detected(logged: list[CallRecord]) -> None:
+    CallRecord.objects.filter(pk=logged[2].pk).update(results=0)
+    problems = selectors.calls_verify().problems
+    assert problems == [f"record 3 (call {logged[2].pk}) was altered"]
+
+
+def test_a_removed_subject_is_detected(logged: list[CallRecord]) -> None:
+    # Hiding a call from the person it concerns is tampering too.
+    CallSubject.objects.filter(call=logged[1]).delete()
+    assert not selectors.calls_verify().intact
+
+
+def test_a_deleted_record_leaves_a_gap(logged: list[CallRecord]) -> None:
+    CallSubject.objects.filter(call=logged[1]).delete()
+    CallRecord.objects.filter(pk=logged[1].pk).delete()
+    problems = selectors.calls_verify().problems
+    assert "records 2–2 are missing" in problems
+
+
+def test_cutting_off_the_newest_records_is_detected_at_the_head(logged: list[CallRecord]) -> None:
+    CallSubject.objects.filter(call__in=logged[3:]).delete()
+    CallRecord.objects.filter(pk__in=[record.pk for record in logged[3:]]).delete()
+    assert selectors.calls_verify().problems == [
+        "the chain ends at record 3, but its head says 5: records were deleted"
+    ]
+
+
+def test_a_rewritten_chain_without_the_key_fails_on_signatures(logged: list[CallRecord]) -> None:
+    # Someone with database access recomputes every hash after changing a record, but cannot sign.
+    record = logged[0]
+    record.results = 0
+    subjects = list(CallSubject.objects.filter(call=record).values_list("index", flat=True))
+    record.hash = services.record_hash(record, subjects, record.prev_hash)
+    record.save()
+    prev = record.hash
+    for later in logged[1:]:
+        subjects = list(CallSubject.objects.filter(call=later).values_list("index", flat=True))
+        later.prev_hash, later.hash = prev, services.record_hash(later, subjects, prev)
+        later.save()
+        prev = later.hash
+    ChainHead.objects.filter(pk=1).update(hash=prev)
+    problems = selectors.calls_verify().problems
+    assert len(problems) == 5 and all("wrong signature" in problem for problem in problems)
+
+
+def test_sm2_signatures_by_setting(settings: Any, granted: Any, cast: dict[str, Any]) -> None:
+    settings.SHUZHENG_SHARING_SIGNATURE = "sm2"
+    signing.signer.cache_clear()
+    try:
+        caller = gateway.Caller(user=cast["system"], case="MZ2026-000124")
+        gateway.lookup(
+            caller=caller,
+            dataset=granted.dataset,
+            key_field="id_number",
+            values=[WANG],
+            request=RequestFactory().post("/"),
+        )
+        services.calls_seal()
+        record = CallRecord.objects.get()
+        assert record.algorithm == "sm2" and len(record.signature) == 128
+        assert selectors.calls_verify().intact
+        CallRecord.objects.filter(pk=record.pk).update(signature="0" * 128)
+        assert not selectors.calls_verify().intact
+    finally:
+        signing.signer.cache_clear()
