@@ -189,9 +189,7 @@ def _rows(expression: Any) -> list[dict[str, Any]]:
     return list(expression.to_pyarrow().to_pylist())
 
 
-def lookup(
-    *, caller: Caller, dataset: Any, key_field: str, values: Sequence[str], request: HttpRequest | None = None
-) -> Answer:
+def lookup(*, caller: Caller, dataset: Any, key_field: str, values: Sequence[str], request: HttpRequest) -> Answer:
     """The records whose ``key_field`` is one of ``values`` (one for a lookup, up to the batch limit
     for a batch): all authorised together or none."""
     keys = [value.strip() for value in values]
@@ -216,7 +214,7 @@ def query(
     filters: Mapping[str, str],
     page: int,
     page_size: int,
-    request: HttpRequest | None = None,
+    request: HttpRequest,
 ) -> Answer:
     """Records matching every filter (field = value), a page at a time, within the row filter."""
     call = _Call(request, caller, dataset, Operation.QUERY, len(filters), time.perf_counter())

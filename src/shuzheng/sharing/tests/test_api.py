@@ -44,19 +44,23 @@ def test_a_lookup_returns_the_granted_fields_masked_and_is_recorded(granted: Any
         1,
         200,
     )
-    assert logged.fields == ["id_number", "name", "household"] and logged.subjects.count() == 1
+    assert logged.fields == ["id_number", "name", "household"]
+    assert logged.subjects.count() == 1
 
 
 def test_a_record_outside_the_row_filter_is_not_there(granted: Any, token: str) -> None:
     response = call(token, "lookup", {"field": "id_number", "value": CHEN})  # 拱墅区, not 西湖区
-    assert response.status_code == 200 and response.json() == {"records": []}
-    assert last_call().results == 0 and last_call().subjects.count() == 0
+    assert response.status_code == 200
+    assert response.json() == {"records": []}
+    assert last_call().results == 0
+    assert last_call().subjects.count() == 0
 
 
 def assert_refused(response: Any, status: int, refusal: str) -> None:
     assert response.status_code == status, response.content
     body = response.json()
-    assert body["refusal"] == refusal and "records" not in body
+    assert body["refusal"] == refusal
+    assert "records" not in body
     for value in (WANG, "王晓梅", "HZ0106"):
         assert value not in response.content.decode()
     logged = last_call()
@@ -99,7 +103,8 @@ def test_a_query_stays_within_the_row_filter(granted: Any, token: str) -> None:
     response = call(token, "query", {"filters": {}, "page": 1, "page_size": 10})
     assert response.status_code == 200
     body = response.json()
-    assert body["total"] == 2 and {record["name"] for record in body["records"]} == {"王晓梅", "刘思远"}
+    assert body["total"] == 2
+    assert {record["name"] for record in body["records"]} == {"王晓梅", "刘思远"}
     assert last_call().subjects.count() == 2
 
 
@@ -115,18 +120,22 @@ def test_verify_answers_match_or_no_match_and_nothing_else(granted: Any, token: 
 
 def test_a_batch_is_authorised_whole_or_not_at_all(granted: Any, token: str, settings: Any) -> None:
     response = call(token, "batch", {"field": "id_number", "values": [WANG, LIU, CHEN]})
-    assert response.status_code == 200 and len(response.json()["records"]) == 2
+    assert response.status_code == 200
+    assert len(response.json()["records"]) == 2
     assert_refused(call(token, "batch", {"field": "region", "values": ["330106", "330105"]}), 403, "field")
     settings.SHUZHENG_SHARING_BATCH_MAX = 2
     too_many = call(token, "batch", {"field": "id_number", "values": [WANG, LIU, CHEN]})
-    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "values"
+    assert too_many.status_code == 422
+    assert too_many.json()["errors"][0]["field"] == "values"
 
 
 def test_every_call_names_its_case(granted: Any, token: str) -> None:
     response = call(token, "lookup", {"field": "id_number", "value": WANG}, purpose="")
-    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "X-Purpose"
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "X-Purpose"
     chinese = call(token, "lookup", {"field": "id_number", "value": WANG}, purpose="%E6%9D%8E%E5%A8%9C")
-    assert chinese.status_code == 200 and last_call().case == "李娜"
+    assert chinese.status_code == 200
+    assert last_call().case == "李娜"
 
 
 def test_a_token_without_the_sharing_scope_or_a_citizen_is_refused(cast: dict[str, Any], granted: Any) -> None:
@@ -153,7 +162,8 @@ def test_the_rate_and_the_daily_quota_answer_429_with_retry_after(granted: Any, 
 
 def test_the_public_key_is_published(client: Client) -> None:
     key = client.get("/api/v1/sharing/keys").json()
-    assert key["algorithm"] == "ed25519" and "BEGIN PUBLIC KEY" in key["public_key"]
+    assert key["algorithm"] == "ed25519"
+    assert "BEGIN PUBLIC KEY" in key["public_key"]
 
 
 def test_a_consumer_lists_its_grants(granted: Any, token: str, cast: dict[str, Any]) -> None:

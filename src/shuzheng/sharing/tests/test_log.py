@@ -28,7 +28,8 @@ def logged(granted: Any, cast: dict[str, Any]) -> list[CallRecord]:
 
 def test_sealed_records_form_a_signed_chain(logged: list[CallRecord]) -> None:
     assert [record.seq for record in logged] == [1, 2, 3, 4, 5]
-    assert logged[0].prev_hash == services.GENESIS and logged[1].prev_hash == logged[0].hash
+    assert logged[0].prev_hash == selectors.GENESIS
+    assert logged[1].prev_hash == logged[0].hash
     key = selectors.public_key()
     assert all(
         signing.verify(
@@ -37,7 +38,8 @@ def test_sealed_records_form_a_signed_chain(logged: list[CallRecord]) -> None:
         for r in logged
     )
     verification = selectors.calls_verify()
-    assert verification.intact and verification.checked == 5
+    assert verification.intact
+    assert verification.checked == 5
     assert services.calls_seal() == 0  # nothing left to seal
 
 
@@ -83,7 +85,8 @@ def test_a_rewritten_chain_without_the_key_fails_on_signatures(logged: list[Call
         prev = later.hash
     ChainHead.objects.filter(pk=1).update(hash=prev)
     problems = selectors.calls_verify().problems
-    assert len(problems) == 5 and all("wrong signature" in problem for problem in problems)
+    assert len(problems) == 5
+    assert all("wrong signature" in problem for problem in problems)
 
 
 def test_sm2_signatures_by_setting(settings: Any, granted: Any, cast: dict[str, Any]) -> None:
@@ -100,7 +103,8 @@ def test_sm2_signatures_by_setting(settings: Any, granted: Any, cast: dict[str, 
         )
         services.calls_seal()
         record = CallRecord.objects.get()
-        assert record.algorithm == "sm2" and len(record.signature) == 128
+        assert record.algorithm == "sm2"
+        assert len(record.signature) == 128
         assert selectors.calls_verify().intact
         CallRecord.objects.filter(pk=record.pk).update(signature="0" * 128)
         assert not selectors.calls_verify().intact

@@ -27,7 +27,8 @@ EVE_OF_NATIONAL_DAY = datetime.datetime(2026, 9, 30, 10, tzinfo=datetime.UTC)
 
 def test_a_conditional_request_goes_through_the_platform_then_the_owner(cast: dict[str, Any], register: Any) -> None:
     share = submitted(cast, register)
-    assert share.status == RequestStatus.CHECKING and share.number.startswith("GX")
+    assert share.status == RequestStatus.CHECKING
+    assert share.number.startswith("GX")
     services.request_check(official=cast["platform"], share=share, passed=True)
     share.refresh_from_db()
     assert share.status == RequestStatus.WITH_PROVIDER
@@ -44,7 +45,8 @@ def test_a_conditional_request_goes_through_the_platform_then_the_owner(cast: di
         ["id_number", "name"],
         {"region": ["330106"]},
     )
-    assert grant.status == GrantStatus.ACTIVE and grant.valid_until == share.valid_until
+    assert grant.status == GrantStatus.ACTIVE
+    assert grant.valid_until == share.valid_until
     actions = set(audit_events().filter(object_id=share.number).values_list("action", flat=True))
     assert actions == {"sharing.request.submit", "sharing.request.check", "sharing.request.approve"}
 
@@ -62,7 +64,8 @@ def test_an_unconditionally_shared_dataset_is_granted_at_the_platforms_check(
     share = submitted(cast, open_register)
     services.request_check(official=cast["platform"], share=share, passed=True)
     share.refresh_from_db()
-    assert share.status == RequestStatus.GRANTED and Grant.objects.filter(request=share).exists()
+    assert share.status == RequestStatus.GRANTED
+    assert Grant.objects.filter(request=share).exists()
 
 
 def test_data_that_is_not_shared_cannot_be_requested(cast: dict[str, Any], make_organisation: Any) -> None:
@@ -75,7 +78,8 @@ def test_data_that_is_not_shared_cannot_be_requested(cast: dict[str, Any], make_
     )
     with pytest.raises(services.SharingInvalid) as refused:
         submitted(cast, secret)
-    assert refused.value.problems[0][1] == "not_shared" and "商业秘密" in refused.value.problems[0][2]
+    assert refused.value.problems[0][1] == "not_shared"
+    assert "商业秘密" in refused.value.problems[0][2]
 
 
 @pytest.mark.parametrize(
@@ -138,7 +142,8 @@ def test_a_refusal_needs_reasons_and_makes_no_grant(cast: dict[str, Any], regist
         services.request_decide(official=cast["provider"], share=share, approve=False, reason=" ")
     services.request_decide(official=cast["provider"], share=share, approve=False, reason="申请字段超出低保审核所需")
     share.refresh_from_db()
-    assert share.status == RequestStatus.REFUSED and not Grant.objects.exists()
+    assert share.status == RequestStatus.REFUSED
+    assert not Grant.objects.exists()
 
 
 def test_the_owner_cannot_grant_more_than_was_asked(cast: dict[str, Any], register: Any) -> None:
