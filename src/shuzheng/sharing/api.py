@@ -113,7 +113,12 @@ def query(request: HttpRequest, code: str, payload: QueryIn) -> Any:
         )
     try:
         answer = gateway.query(
-            caller=caller, dataset=dataset, filters=payload.filters, page=payload.page, page_size=payload.page_size
+            caller=caller,
+            dataset=dataset,
+            filters=payload.filters,
+            page=payload.page,
+            page_size=payload.page_size,
+            request=request,
         )
     except gateway.CallRefused as refused:
         return _refused(request, refused)
