@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("shuzheng.opendata.urls")),
     path("", include("shuzheng.quality.urls")),
     path("", include("shuzheng.privacy.urls")),
+    path("", include("shuzheng.sharing.urls")),
     # OpenID Connect for other government systems: /.well-known/openid-configuration and /o/…
     path("", include("shuzheng.accounts.oidc_urls")),
     path("api/v1/", api.urls),

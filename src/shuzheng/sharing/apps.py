@@ -9,8 +9,10 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
+        from shuzheng.catalog import services as catalog
         from shuzheng.sharing import services
         from shuzheng.sharing.models import CallRecord, Grant, ShareRequest
+        from shuzheng.sharing.views import dataset_sharing_panel
 
         accounts.action_register(services.SUBMIT, _("为本部门申请共享其他部门的数据"))
         accounts.action_register(services.DECIDE, _("审核本部门数据的共享申请，管理授权"))
@@ -27,4 +29,5 @@ class SharingConfig(AppConfig):
                 organisation="provider", region="provider__region", organisation_actions=frozenset({services.LOG_VIEW})
             ),
         )
+        catalog.dataset_panel_register("sharing.request", dataset_sharing_panel)
         accounts.api_scope_register(services.SCOPE, _("调用数据共享接口（按键查询、批量查询、条件查询、核验）"))
