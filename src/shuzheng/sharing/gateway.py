@@ -114,9 +114,9 @@ def _subject_fields(dataset: Any) -> dict[str, str]:
     kinds = {name: kind for name, kind in privacy.field_kinds(dataset=dataset).items() if kind in SUBJECT_KINDS}
     # A credit code is no personal data, so the privacy engine guesses no kind for it from its
     # label; an enterprise still sees the calls about it.
-    for field in dataset.fields.all():
-        if field.name not in kinds and "统一社会信用代码" in field.label:
-            kinds[field.name] = "uscc"
+    for column in dataset.fields.all():
+        if column.name not in kinds and "统一社会信用代码" in column.label:
+            kinds[column.name] = "uscc"
     return kinds
 
 

@@ -137,7 +137,7 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
         "overdue": selectors.request_overdue(share),
         "can_check": share.status == RequestStatus.CHECKING and user_can(request.user, services.CHECK, share),
         "can_decide": share.status == RequestStatus.WITH_PROVIDER and user_can(request.user, services.DECIDE, share),
-        "can_withdraw": share.is_open and share.consumer_id == request.user.organisation_id,
+        "can_withdraw": share.is_open and share.consumer_id == getattr(request.user, "organisation_id", None),
         "check_form": CheckForm(),
         "decision_form": DecisionForm(fields=[(name, labels.get(name, name)) for name in share.fields]),
         "grant": getattr(share, "grant", None),
