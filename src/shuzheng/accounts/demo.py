@@ -27,6 +27,7 @@ ORGANISATIONS = (
     ("浙江省人民政府", OrganisationKind.GOVERNMENT, "330000", None),
     ("浙江省大数据发展管理局", OrganisationKind.DEPARTMENT, "330000", "浙江省人民政府"),
     ("浙江省市场监督管理局", OrganisationKind.DEPARTMENT, "330000", "浙江省人民政府"),
+    ("浙江省公安厅", OrganisationKind.DEPARTMENT, "330000", "浙江省人民政府"),
     ("杭州市人民政府", OrganisationKind.GOVERNMENT, "330100", "浙江省人民政府"),
     ("杭州市数据资源管理局", OrganisationKind.DEPARTMENT, "330100", "杭州市人民政府"),
     ("杭州市市场监督管理局", OrganisationKind.DEPARTMENT, "330100", "杭州市人民政府"),
@@ -46,10 +47,18 @@ DATA_OFFICER_ACTIONS = (
     "ingest.pipeline.run",
     "quality.scorecard.view",
     "quality.ticket.handle",
+    "sharing.request.submit",
+    "sharing.request.decide",
+    "sharing.log.view",
 )
 # The data resources bureau's data officer also oversees every department's data quality and
 # keeps the masking policies.
-PLATFORM_DATA_OFFICER_ACTIONS = (*DATA_OFFICER_ACTIONS, "quality.governance.oversee", "privacy.policy.edit")
+PLATFORM_DATA_OFFICER_ACTIONS = (
+    *DATA_OFFICER_ACTIONS,
+    "quality.governance.oversee",
+    "privacy.policy.edit",
+    "sharing.platform.check",
+)
 
 # (code, name, description, actions)
 ROLES = (
@@ -58,7 +67,7 @@ ROLES = (
     (
         "platform_data_officer",
         "平台数据管理员",
-        "数据主管部门的数据管理员：维护本部门目录，督办各部门的数据质量问题",
+        "数据主管部门的数据管理员：维护本部门目录，督办各部门的数据质量问题，审核本地区的数据共享申请",
         PLATFORM_DATA_OFFICER_ACTIONS,
     ),
     ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果", ()),
@@ -84,6 +93,7 @@ PERSONAS = (
     Persona("clerk", "李娜", UserKind.OFFICIAL, "杭州市市场监督管理局", "window_clerk"),
     Persona("data_officer", "张伟", UserKind.OFFICIAL, "杭州市数据资源管理局", "platform_data_officer"),
     Persona("market_data", "钱立群", UserKind.OFFICIAL, "杭州市市场监督管理局", "data_officer"),
+    Persona("police_data", "何静", UserKind.OFFICIAL, "浙江省公安厅", "data_officer"),
     Persona("inspector", "刘洋", UserKind.OFFICIAL, "杭州市西湖区市场监督管理局", "inspector"),
     Persona("grid_worker", "赵敏", UserKind.OFFICIAL, "杭州市西湖区西溪街道办事处", "grid_worker"),
     Persona("leader", "周正华", UserKind.OFFICIAL, "杭州市人民政府", "leader"),

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from shuzheng.accounts import policies
 from shuzheng.accounts.backends import administrator_kind as _administrator_kind
+
+# The demo province's generated residents, for other apps' demo data.
+from shuzheng.accounts.identity import demo_residents as demo_residents
 from shuzheng.accounts.models import ApiToken, Delegation, LegalPerson, LegalPersonMember, Organisation, RoleAssignment
 from shuzheng.core import crypto
 

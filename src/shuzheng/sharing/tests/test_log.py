@@ -3,9 +3,11 @@ an altered record, a deleted one, the newest ones cut off, and a forged signatur
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from shuzheng.sharing import gateway, selectors, services, signing
@@ -110,3 +112,12 @@ def test_sm2_signatures_by_setting(settings: Any, granted: Any, cast: dict[str, 
         assert not selectors.calls_verify().intact
     finally:
         signing.signer.cache_clear()
+
+
+def test_the_command_verifies_the_log_and_fails_when_it_is_not_intact(logged: list[CallRecord]) -> None:
+    out = StringIO()
+    call_command("sharing", "verify", stdout=out)
+    assert "5 record(s) checked" in out.getvalue()
+    CallRecord.objects.filter(pk=logged[0].pk).update(case="forged")
+    with pytest.raises(CommandError):
+        call_command("sharing", "verify", stdout=StringIO())

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from shuzheng.accounts.models import LegalPerson, LegalPersonMember
+from shuzheng.accounts.services import legal_person_register
 from shuzheng.catalog import services as catalog
 from shuzheng.sharing import gateway, services
 from shuzheng.sharing.choices import GrantStatus, RequestStatus
@@ -170,11 +170,8 @@ def test_an_enterprise_sees_the_calls_about_its_credit_code(
     share = submitted(cast, enterprises, fields=["uscc", "name"])
     services.request_check(official=cast["platform"], share=share, passed=True)
     looked_up(cast, enterprises, "uscc", "91330100MA2H3X4Y6M", case="MZ2026-000999")
-    company = LegalPerson.objects.create(
-        uscc="91330100MA2H3X4Y6M", name="杭州云栖数智科技有限公司", legal_representative_name="周明"
-    )
     manager = make_user("zhou_ming", name="周明")
-    LegalPersonMember.objects.create(legal_person=company, user=manager, role="legal_representative")
+    legal_person_register(uscc="91330100MA2H3X4Y6M", name="杭州云栖数智科技有限公司", legal_representative=manager)
     assert "MZ2026-000999" in signed_in(manager).get("/my/data-use/").content.decode()
     assert "MZ2026-000999" not in signed_in(cast["citizen"]).get("/my/data-use/").content.decode()
 
