@@ -73,6 +73,8 @@ PUBLIC_OPERATIONS = {
     "POST /api/v1/core/identifiers/check",
     "GET /api/v1/core/workdays/add",
     "GET /api/v1/core/workdays/between",
+    # The platform's public key, with which anyone checks a call record's signature (sharing).
+    "GET /api/v1/sharing/keys",
 }
 # ----------------------------------------------------------------------------------------------
 
