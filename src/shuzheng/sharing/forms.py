@@ -17,7 +17,9 @@ class RequestForm(forms.Form):
     scenario = forms.CharField(label=_("服务事项或应用场景"), max_length=200)
     legal_basis = forms.CharField(label=_("共享依据"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     daily_calls = forms.IntegerField(label=_("预计日调用量"), min_value=1, initial=100)
-    valid_until = forms.DateField(label=_("使用期限至"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label=_("使用期限至"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     scope_field = forms.ChoiceField(label=_("数据范围：限定字段"), required=False)
     scope_values = forms.CharField(
         label=_("数据范围：允许的取值"),

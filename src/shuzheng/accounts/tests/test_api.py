@@ -42,6 +42,19 @@ def test_me_with_a_token_and_its_scope(citizen: User) -> None:
     assert ApiToken.objects.get(pk=issued.token.pk).last_used_at is not None
 
 
+def test_a_token_posts_without_a_csrf_token_and_a_session_does_not(
+    official: User, official_client: Client, grant: Any
+) -> None:
+    # Systems post with a bearer token and no cookies: no CSRF token to send, none to forge.
+    issued = services.api_token_create(user=official, name="system", scopes=["privacy"], days=30)
+    body, kind = json.dumps({"text": "联系电话13857112345"}), "application/json"
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/api/v1/privacy/detect", body, content_type=kind, headers=bearer(issued.plaintext))
+    assert response.status_code == 200, response.content
+    official_client.handler.enforce_csrf_checks = True
+    assert official_client.post("/api/v1/privacy/detect", body, content_type=kind).status_code == 403
+
+
 def test_tokens_are_stored_hashed(citizen: User) -> None:
     issued = services.api_token_create(user=citizen, name="script", scopes=["profile"], days=30)
     stored = ApiToken.objects.get(pk=issued.token.pk)
