@@ -422,6 +422,10 @@ SHUZHENG_SHARING_MIN_RATE = env_int("SHUZHENG_SHARING_MIN_RATE", 60)
 # Keys in one batch lookup, and records in one page of a query.
 SHUZHENG_SHARING_BATCH_MAX = env_int("SHUZHENG_SHARING_BATCH_MAX", 100)
 SHUZHENG_SHARING_PAGE_MAX = env_int("SHUZHENG_SHARING_PAGE_MAX", 100)
+# An anomaly is raised when a consumer asks about more distinct people or enterprises in an hour
+# than this share (per cent) of its expected day, and at least this many.
+SHUZHENG_SHARING_ANOMALY_SHARE = env_int("SHUZHENG_SHARING_ANOMALY_SHARE", 50)
+SHUZHENG_SHARING_ANOMALY_MIN_KEYS = env_int("SHUZHENG_SHARING_ANOMALY_MIN_KEYS", 100)
 # The call log's signatures: Ed25519, or SM2 (GB/T 32918) where the national algorithm is required.
 # The key file holds a PEM Ed25519 private key, or an SM2 private key as 64 hex digits; empty, the
 # key is derived from SHUZHENG_DATA_KEY.

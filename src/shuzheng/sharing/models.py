@@ -231,3 +231,21 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.get_status_display()}"
+
+
+class Anomaly(models.Model):
+    """A grant under which a consumer suddenly asked about many distinct people or enterprises:
+    raised once an hour at most, for the owner and the platform to look into."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("授权"), on_delete=models.PROTECT, related_name="anomalies")
+    detected_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    distinct_keys = models.PositiveIntegerField(_("一小时内查询的不同主体数"))
+    threshold = models.PositiveIntegerField(_("预警阈值"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "异常调用预警")
+        verbose_name_plural = pgettext_lazy("models", "异常调用预警")
+        ordering = ["-detected_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id}: {self.distinct_keys} > {self.threshold}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from shuzheng.accounts.selectors import identity_indexes_of, user_can, visible_to
 from shuzheng.sharing import signing
 from shuzheng.sharing.choices import GrantStatus, RequestStatus
-from shuzheng.sharing.models import CallRecord, CallSubject, ChainHead, Grant, Objection, ShareRequest
+from shuzheng.sharing.models import Anomaly, CallRecord, CallSubject, ChainHead, Grant, Objection, ShareRequest
 
 SUBMIT = "sharing.request.submit"  # a consuming department's officials
 DECIDE = "sharing.request.decide"  # the owning department's officials: answer requests, manage grants
@@ -134,6 +134,12 @@ def objections_of(*, user: Any) -> QuerySet[Objection]:
 def objections_to_answer(*, user: Any) -> QuerySet[Objection]:
     calls = visible_to(user, CallRecord.objects.all(), CHECK)
     return Objection.objects.filter(call__in=calls).select_related("call__dataset", "call__consumer", "raised_by")
+
+
+def anomalies_for(*, user: Any) -> QuerySet[Anomaly]:
+    """Anomalies of the grants the user's department gave, or of its region for the platform."""
+    grants = visible_to(user, Grant.objects.all(), DECIDE) | visible_to(user, Grant.objects.all(), CHECK)
+    return Anomaly.objects.filter(grant__in=grants).select_related("grant__dataset", "grant__consumer")
 
 
 def may_check(*, user: Any) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,7 +22,7 @@ from shuzheng.core.crypto import sm3
 from shuzheng.core.workdays import add_working_days
 from shuzheng.sharing import signing
 from shuzheng.sharing.choices import GrantStatus, ObjectionStatus, RequestStatus
-from shuzheng.sharing.models import CallRecord, CallSubject, ChainHead, Grant, Objection, ShareRequest
+from shuzheng.sharing.models import Anomaly, CallRecord, CallSubject, ChainHead, Grant, Objection, ShareRequest
 from shuzheng.sharing.selectors import CHECK, DECIDE, GENESIS, LOG_VIEW, SUBMIT
 
 __all__ = ["CHECK", "DECIDE", "LOG_VIEW", "SUBMIT"]
@@ -366,8 +367,8 @@ def grant_set_status(
 
 
 def call_record(*, subjects: Sequence[str] = (), **fields: Any) -> CallRecord:
-    """Write one call's record before the call is answered (one transaction with its subjects);
-    sealing it into the chain follows off the request's path."""
+    """Write one call's record before the call is answered (one transaction with its subjects:
+    committed, it cannot be lost); chaining and signing it follow off the request's path."""
     with transaction.atomic():
         record = CallRecord.objects.create(**fields)
         CallSubject.objects.bulk_create([CallSubject(call=record, index=index) for index in sorted(set(subjects))])
@@ -376,9 +377,12 @@ def call_record(*, subjects: Sequence[str] = (), **fields: Any) -> CallRecord:
 
 
 def _seal_soon() -> None:
-    from shuzheng.sharing.tasks import seal
+    # One sealing task per second at most, whatever the rate of calls: the task seals every
+    # record waiting, so a burst of calls is chained and signed in one batch (group commit).
+    if cache.add("sharing.seal.queued", 1, timeout=1):
+        from shuzheng.sharing.tasks import seal
 
-    seal.delay()
+        seal.delay()
 
 
 def _canonical(record: CallRecord, subjects: Sequence[str]) -> bytes:
@@ -436,6 +440,33 @@ def calls_seal(*, limit: int = 5000) -> int:
             CallRecord.objects.bulk_update(batch, ["seq", "prev_hash", "hash", "algorithm", "key_id", "signature"])
             head.save(update_fields=["seq", "hash"])
             sealed += len(batch)
+        anomalies_detect(grant_ids={record.grant_id for record in batch if record.grant_id is not None})
+
+
+def anomalies_detect(*, grant_ids: set[int], now: datetime.datetime | None = None) -> list[Anomaly]:
+    """Raise an anomaly for each grant whose consumer asked about more distinct people or
+    enterprises in the past hour than a share of its expected day allows (at most one an hour)."""
+    moment = now or timezone.now()
+    hour_ago = moment - datetime.timedelta(hours=1)
+    raised = []
+    for grant in Grant.objects.filter(pk__in=grant_ids).select_related("request"):
+        expected = grant.request.daily_calls if grant.request else grant.daily_quota
+        threshold = max(
+            settings.SHUZHENG_SHARING_ANOMALY_MIN_KEYS, expected * settings.SHUZHENG_SHARING_ANOMALY_SHARE // 100
+        )
+        if Anomaly.objects.filter(grant=grant, detected_at__gt=hour_ago).exists():
+            continue
+        asked = CallSubject.objects.filter(call__grant=grant, call__at__gt=hour_ago).values("index").distinct().count()
+        if asked > threshold:
+            anomaly = Anomaly.objects.create(grant=grant, detected_at=moment, distinct_keys=asked, threshold=threshold)
+            audit_record(
+                action="sharing.anomaly",
+                object_type="sharing.grant",
+                object_id=str(grant.pk),
+                detail={"distinct_keys": asked, "threshold": threshold},
+            )
+            raised.append(anomaly)
+    return raised
 
 
 # --- objections -----------------------------------------------------------------------------

@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "granted_by_us": selectors.grants_of_provider(user=user).exclude(status=GrantStatus.REVOKED)[:PAGE_SIZE],
         "overdue": {share.pk for share in [*to_check, *incoming] if selectors.request_overdue(share)},
         "may_check": selectors.may_check(user=user),
+        "anomalies": selectors.anomalies_for(user=user)[:PAGE_SIZE],
     }
     return render(request, "sharing/home.html", context)
 
@@ -171,7 +172,8 @@ def grant_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "grant": grant,
         "form": form,
-        "calls": grant.calls.select_related("consumer")[:20],
+        "calls": grant.calls.select_related("consumer", "dataset")[:20],
+        "anomalies": grant.anomalies.all()[:20],
         "may_manage": selectors.may_manage_grant(user=request.user, grant=grant),
     }
     return render(request, "sharing/grant.html", context)

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from shuzheng.sharing import gateway, selectors, services, signing
-from shuzheng.sharing.models import CallRecord, CallSubject, ChainHead
-from shuzheng.sharing.tests.factories import LIU, WANG
+from shuzheng.sharing.models import Anomaly, CallRecord, CallSubject, ChainHead
+from shuzheng.sharing.tests.factories import CHEN, LIU, WANG
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,22 @@ def test_the_command_verifies_the_log_and_fails_when_it_is_not_intact(logged: li
     CallRecord.objects.filter(pk=logged[0].pk).update(case="forged")
     with pytest.raises(CommandError):
         call_command("sharing", "verify", stdout=StringIO())
+
+
+def test_a_sudden_sweep_of_distinct_keys_raises_one_anomaly(granted: Any, cast: dict[str, Any], settings: Any) -> None:
+    settings.SHUZHENG_SHARING_ANOMALY_MIN_KEYS = 2
+    granted.request.daily_calls = 4  # half a day's calls about distinct people, in an hour
+    granted.request.save()
+    caller = gateway.Caller(user=cast["system"], case="MZ2026-000200")
+    request = RequestFactory().post("/")
+    for value in (WANG, WANG, LIU):
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value], request=request)
+    services.calls_seal()
+    assert not Anomaly.objects.exists()  # two distinct people: at the threshold, not above
+    gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[CHEN], request=request)
+    gateway.verify(caller=caller, dataset=granted.dataset, values={"id_number": "330106200001011234"}, request=request)
+    services.calls_seal()
+    services.calls_seal()
+    anomaly = Anomaly.objects.get()
+    assert (anomaly.grant, anomaly.threshold) == (granted, 2)
+    assert anomaly.distinct_keys == 3  # CHEN is outside the grant's rows: no record, no subject
