@@ -8,7 +8,9 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from shuzheng.accounts.services import api_token_create
 from shuzheng.sharing import services
@@ -148,16 +150,18 @@ def test_a_token_without_the_sharing_scope_or_a_citizen_is_refused(cast: dict[st
 
 
 def test_the_rate_and_the_daily_quota_answer_429_with_retry_after(granted: Any, token: str) -> None:
-    granted.rate_per_minute, granted.daily_quota = 2, 1000
-    granted.save()
-    body = {"field": "id_number", "value": WANG}
-    assert [call(token, "lookup", body).status_code for _ in range(2)] == [200, 200]
-    limited = call(token, "lookup", body)
-    assert_refused(limited, 429, "rate")
-    assert int(limited["Retry-After"]) >= 1
-    granted.rate_per_minute, granted.daily_quota = 1000, 2  # two calls served today already
-    granted.save()
-    assert_refused(call(token, "lookup", body), 429, "quota")
+    # The minute's window must not end between the calls: the clock stands still.
+    with time_machine.travel(timezone.now(), tick=False):
+        granted.rate_per_minute, granted.daily_quota = 2, 1000
+        granted.save()
+        body = {"field": "id_number", "value": WANG}
+        assert [call(token, "lookup", body).status_code for _ in range(2)] == [200, 200]
+        limited = call(token, "lookup", body)
+        assert_refused(limited, 429, "rate")
+        assert int(limited["Retry-After"]) >= 1
+        granted.rate_per_minute, granted.daily_quota = 1000, 2  # two calls served today already
+        granted.save()
+        assert_refused(call(token, "lookup", body), 429, "quota")
 
 
 def test_the_public_key_is_published(client: Client) -> None:
