@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -179,6 +179,22 @@ def text_encoding(sample: bytes, *, complete: bool = True) -> str | None:
 def field_value(value: Any, data_type: str) -> Any:
     """A source value as a field's type; ValueError when it is not one."""
     return warehouse.convert(value, data_type)
+
+
+def dataset_rows_lookup(
+    *,
+    dataset: Dataset,
+    field: str,
+    values: Sequence[str],
+    columns: Sequence[str],
+    row_filter: Mapping[str, Sequence[str]] | None = None,
+) -> list[dict[str, Any]]:
+    """The dataset's rows whose ``field`` is one of ``values``, within ``row_filter`` (field → allowed
+    values), with ``columns`` only; an index serves the lookup (see ``warehouse.lookup``)."""
+    resource = next((resource for resource in dataset.resources.all() if resource.table), None)
+    if resource is None or not warehouse.exists(resource.table):
+        return []
+    return warehouse.lookup(resource.table, field=field, values=values, columns=columns, row_filter=row_filter)
 
 
 def dataset_columns(*, dataset: Dataset) -> list[warehouse.Column]:

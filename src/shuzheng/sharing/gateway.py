@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import ibis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -98,16 +97,20 @@ def _admit(call: _Call, fields: Sequence[str], filters: Mapping[str, Any]) -> Gr
     return grant
 
 
-def _scoped(grant: Grant, dataset: Any, subject_fields: Sequence[str]) -> Any:
-    """The dataset's rows within the grant's row filter, with the granted fields and the fields
-    that name each record's subject (read for the call log, never returned)."""
+def _columns(grant: Grant, subject_fields: Mapping[str, str]) -> list[str]:
+    """The granted fields, and the fields that name each record's subject (read for the call log,
+    never returned)."""
+    return list(dict.fromkeys([*grant.fields, *subject_fields]))
+
+
+def _scoped(grant: Grant, dataset: Any, subject_fields: Mapping[str, str]) -> Any:
+    """The dataset's rows within the grant's row filter, with ``_columns``, as an Ibis table."""
     table = catalog.dataset_tables(datasets=[dataset]).get(dataset.pk)
     if table is None:
         return None
     for name, values in grant.row_filter.items():
         table = table.filter(table[name].cast("string").isin(values))
-    wanted = list(dict.fromkeys([*grant.fields, *subject_fields]))
-    return table.select(*wanted)
+    return table.select(*_columns(grant, subject_fields))
 
 
 def _subject_fields(dataset: Any) -> dict[str, str]:
@@ -168,7 +171,8 @@ def _log(
     )
 
 
-Run = Callable[[Grant, Any, Mapping[str, str]], tuple[Answer, list[dict[str, Any]], list[str]]]
+# Given the grant and the subject fields: the answer, the rows read and the subjects touched.
+Run = Callable[[Grant, Mapping[str, str]], tuple[Answer, list[dict[str, Any]], list[str]]]
 
 
 def _governed(call: _Call, fields: Sequence[str], filters: Mapping[str, Any], run: Run) -> Answer:
@@ -178,8 +182,7 @@ def _governed(call: _Call, fields: Sequence[str], filters: Mapping[str, Any], ru
         _log(call, status=refused.status, refusal=refused.refusal)
         raise
     subject_fields = _subject_fields(call.dataset)
-    table = _scoped(grant, call.dataset, list(subject_fields))
-    answer, rows, subjects = run(grant, table, subject_fields)
+    answer, rows, subjects = run(grant, subject_fields)
     returned = list(grant.fields) if answer.match is None and answer.records else []
     _log(
         call,
@@ -202,12 +205,14 @@ def lookup(*, caller: Caller, dataset: Any, key_field: str, values: Sequence[str
     operation = Operation.LOOKUP if len(keys) == 1 else Operation.BATCH
     call = _Call(request, caller, dataset, operation, len(keys), time.perf_counter())
 
-    def run(
-        grant: Grant, table: Any, subject_fields: Mapping[str, str]
-    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
-        if table is None:
-            return Answer(), [], []
-        rows = _rows(table.filter(table[key_field].cast("string").isin(keys)))
+    def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+        rows = catalog.dataset_rows_lookup(
+            dataset=call.dataset,
+            field=key_field,
+            values=keys,
+            columns=_columns(grant, subject_fields),
+            row_filter=grant.row_filter,
+        )
         return Answer(records=_released(grant, rows)), rows, []
 
     return _governed(call, [key_field], {}, run)
@@ -225,9 +230,8 @@ def query(
     """Records matching every filter (field = value), a page at a time, within the row filter."""
     call = _Call(request, caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
 
-    def run(
-        grant: Grant, table: Any, subject_fields: Mapping[str, str]
-    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+    def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+        table = _scoped(grant, call.dataset, subject_fields)
         if table is None:
             return Answer(total=0), [], []
         for name, value in filters.items():
@@ -243,16 +247,21 @@ def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str], request: 
     """Whether a record within the grant holds all of ``values``: match or no match, never data."""
     call = _Call(request, caller, dataset, Operation.VERIFY, 1, time.perf_counter())
 
-    def run(
-        grant: Grant, table: Any, subject_fields: Mapping[str, str]
-    ) -> tuple[Answer, list[dict[str, Any]], list[str]]:
+    def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
         # The person or enterprise verified is the subject whether or not the values match.
         subjects = _indexes([values], subject_fields)
-        if table is None:
-            return Answer(match=False), [], subjects
-        condition = ibis.and_(*(table[name].cast("string") == str(value).strip() for name, value in values.items()))
-        found = int(table.filter(condition).limit(1).count().to_pyarrow().as_py())
-        return Answer(match=found > 0), [], subjects
+        wanted = {name: str(value).strip() for name, value in values.items()}
+        # The first value is looked up through the index; the others are part of the same query,
+        # as a row filter of one allowed value each.
+        key, *others = wanted
+        rows = catalog.dataset_rows_lookup(
+            dataset=call.dataset,
+            field=key,
+            values=[wanted[key]],
+            columns=[key],
+            row_filter={**grant.row_filter, **{name: [wanted[name]] for name in others}},
+        )
+        return Answer(match=bool(rows)), [], subjects
 
     return _governed(call, list(values), values, run)
 

@@ -122,6 +122,35 @@ def test_query_filters_sorts_and_pages(staff: dict[str, Any], dataset: Dataset) 
     assert selectors.resource_rows(resource=resource, fields=["licence_no"], limit=1).rows == [{"licence_no": "JY000"}]
 
 
+@pytest.mark.parametrize("backend", ["parquet", "postgres"])
+def test_point_lookups_by_index_see_a_reloaded_table(
+    staff: dict[str, Any], dataset: Dataset, backend: str, request: pytest.FixtureRequest
+) -> None:
+    if backend == "postgres":
+        request.getfixturevalue("postgres_warehouse")
+    rows = [{"licence_no": f"JY{n:03d}", "uscc": f"U{n % 4}", "company_name": f"企业{n}"} for n in range(40)]
+    services.resource_load_rows(dataset=dataset, name="清单", rows=rows)
+    found = selectors.dataset_rows_lookup(
+        dataset=dataset,
+        field="uscc",
+        values=["U1", "U2"],
+        columns=["licence_no"],
+        row_filter={"company_name": ["企业1", "企业2", "企业5"]},
+    )
+    assert sorted(row["licence_no"] for row in found) == ["JY001", "JY002", "JY005"]
+    lookup: dict[str, Any] = {
+        "dataset": dataset,
+        "field": "licence_no",
+        "values": ["JY007", "JY999"],
+        "columns": ["company_name"],
+    }
+    assert selectors.dataset_rows_lookup(**lookup) == [{"company_name": "企业7"}]
+    services.resource_load_rows(dataset=dataset, name="清单", rows=[{**row, "company_name": "新"} for row in rows])
+    assert selectors.dataset_rows_lookup(**lookup) == [{"company_name": "新"}]
+    with pytest.raises(ValueError, match="not a column name"):
+        selectors.dataset_rows_lookup(dataset=dataset, field='uscc" OR 1=1 --', values=["x"], columns=["uscc"])
+
+
 def test_downloads_in_three_formats(staff: dict[str, Any], dataset: Dataset) -> None:
     resource = add(staff, dataset, "许可证.csv", CSV_GBK.encode("gb18030"))
     csv_bytes = selectors.resource_export(resource=resource, fmt="csv")
