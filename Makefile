@@ -56,9 +56,11 @@ pytest: install
 browser-deps:
 	@tools/browser-deps.sh
 
-# The peers the benchmarks compare against (Great Expectations, pandera) are a separate group.
+# The peers the benchmarks compare against (Great Expectations, pandera, Presidio) are a separate
+# group; the sharing benchmark drives its server with Debian's wrk.
 bench: install
 	$(UV) sync --locked --group bench
+	@command -v wrk >/dev/null 2>&1 || tools/debian-packages.sh "sharing benchmark" wrk
 	$(VENV)/python -m bench
 
 # After changing user-facing text: refresh and compile the English catalog.

@@ -319,9 +319,7 @@ def _presidio_adversarial(name: str) -> float | None:
     command = [sys.executable, "-m", "bench.bench_privacy", "adversarial", name]
     root = Path(__file__).parents[1]
     try:
-        done = subprocess.run(  # noqa: S603  (this module)
-            command, capture_output=True, text=True, cwd=root, check=True, timeout=PRESIDIO_TIMEOUT
-        )
+        done = subprocess.run(command, capture_output=True, text=True, cwd=root, check=True, timeout=PRESIDIO_TIMEOUT)
     except subprocess.TimeoutExpired:
         return None
     seconds: float = json.loads(done.stdout.splitlines()[-1])["seconds"]

@@ -210,7 +210,7 @@ def _in_child(engine_name: str, rows: int) -> Measured:
     """One run of an engine in a fresh process."""
     command = [sys.executable, "-m", "bench.bench_quality", engine_name, str(rows)]
     root = Path(__file__).parents[1]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)  # noqa: S603  (this module)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
     if done.returncode:
         raise ChildFailed(engine_name, rows, done.stderr)
     answer = json.loads(done.stdout.splitlines()[-1])

@@ -426,6 +426,9 @@ SHUZHENG_SHARING_PAGE_MAX = env_int("SHUZHENG_SHARING_PAGE_MAX", 100)
 # than this share (per cent) of its expected day, and at least this many.
 SHUZHENG_SHARING_ANOMALY_SHARE = env_int("SHUZHENG_SHARING_ANOMALY_SHARE", 50)
 SHUZHENG_SHARING_ANOMALY_MIN_KEYS = env_int("SHUZHENG_SHARING_ANOMALY_MIN_KEYS", 100)
+# How long a server process keeps what calls read of a dataset's description (fields, table,
+# masking plans), in seconds; grants are read on every call.
+SHUZHENG_SHARING_CACHE_SECONDS = env_int("SHUZHENG_SHARING_CACHE_SECONDS", 30)
 # The call log's signatures: Ed25519, or SM2 (GB/T 32918) where the national algorithm is required.
 # The key file holds a PEM Ed25519 private key, or an SM2 private key as 64 hex digits; empty, the
 # key is derived from SHUZHENG_DATA_KEY.

@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from ninja import Router
 
 from shuzheng.accounts.selectors import token_lacks_scope, user_is_official
-from shuzheng.catalog import selectors as catalog
 from shuzheng.core.errors import Problem, field_problem, problem_response
 from shuzheng.sharing import gateway, selectors, services
 from shuzheng.sharing.choices import Refusal
@@ -62,7 +61,7 @@ def _caller(request: HttpRequest) -> gateway.Caller:
 
 
 def _dataset(code: str) -> Any:
-    dataset = catalog.dataset_published(code=code)
+    dataset = gateway.served(code)
     if dataset is None:
         raise Problem(404, gettext("没有这个数据资源"))
     return dataset
@@ -81,9 +80,7 @@ def _refused(request: HttpRequest, refused: gateway.CallRefused) -> HttpResponse
 def lookup(request: HttpRequest, code: str, payload: LookupIn) -> Any:
     caller, dataset = _caller(request), _dataset(code)
     try:
-        answer = gateway.lookup(
-            caller=caller, dataset=dataset, key_field=payload.field, values=[payload.value], request=request
-        )
+        answer = gateway.lookup(caller=caller, dataset=dataset, key_field=payload.field, values=[payload.value])
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"records": answer.records}
@@ -96,9 +93,7 @@ def batch(request: HttpRequest, code: str, payload: BatchIn) -> Any:
     if len(payload.values) > limit:
         raise field_problem("values", gettext("一批最多 %(n)d 个键") % {"n": limit}, code="too_many")
     try:
-        answer = gateway.lookup(
-            caller=caller, dataset=dataset, key_field=payload.field, values=payload.values, request=request
-        )
+        answer = gateway.lookup(caller=caller, dataset=dataset, key_field=payload.field, values=payload.values)
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"records": answer.records}
@@ -118,7 +113,6 @@ def query(request: HttpRequest, code: str, payload: QueryIn) -> Any:
             filters=payload.filters,
             page=payload.page,
             page_size=payload.page_size,
-            request=request,
         )
     except gateway.CallRefused as refused:
         return _refused(request, refused)
@@ -129,7 +123,7 @@ def query(request: HttpRequest, code: str, payload: QueryIn) -> Any:
 def verify(request: HttpRequest, code: str, payload: VerifyIn) -> Any:
     caller, dataset = _caller(request), _dataset(code)
     try:
-        answer = gateway.verify(caller=caller, dataset=dataset, values=payload.values, request=request)
+        answer = gateway.verify(caller=caller, dataset=dataset, values=payload.values)
     except gateway.CallRefused as refused:
         return _refused(request, refused)
     return {"match": bool(answer.match)}

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
 from django.utils import timezone
 
 from shuzheng.accounts.selectors import demo_residents
@@ -82,7 +81,6 @@ def demo_seed() -> int:
             caller=gateway.Caller(user=consumer, case=case),
             dataset=dataset,
             values={"id_number": resident.id_number, "name": resident.name},
-            request=HttpRequest(),
         )
     services.calls_seal()
     return 1

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
-from django_ratelimit.core import get_usage
 
 from shuzheng.accounts.selectors import identity_index
 from shuzheng.catalog import selectors as catalog
@@ -55,9 +54,46 @@ class Answer:
     match: bool | None = None
 
 
+@dataclass(frozen=True)
+class _Served:
+    """What a call needs of a dataset besides the grant: the dataset (fields and table), the fields
+    that name each record's subject, and per grant the masking plan. Kept per process for
+    ``SHUZHENG_SHARING_CACHE_SECONDS``: the catalogue and the masking policies change by the day,
+    calls come by the millisecond. Grants are read on every call: a revocation takes effect at once."""
+
+    dataset: Any
+    subject_fields: dict[str, str]
+    expires: float
+    plans: dict[tuple[int, str, tuple[str, ...]], Any] = field(default_factory=dict)
+
+
+_served: dict[str, _Served] = {}
+
+
+def served(code: str) -> Any | None:
+    """The published dataset ``code`` as calls use it, or None."""
+    now = time.monotonic()
+    known = _served.get(code)
+    if known is None or known.expires < now:
+        dataset = catalog.dataset_published(code=code)
+        if dataset is None:
+            _served.pop(code, None)
+            return None
+        known = _Served(dataset, _subject_fields(dataset), now + settings.SHUZHENG_SHARING_CACHE_SECONDS)
+        _served[code] = known
+    return known.dataset
+
+
+def _served_of(dataset: Any) -> _Served:
+    known = _served.get(dataset.code)
+    if known is None or known.dataset is not dataset:
+        # A dataset that did not come through ``served``: described for this call only.
+        return _Served(dataset, _subject_fields(dataset), 0.0)
+    return known
+
+
 @dataclass
 class _Call:
-    request: HttpRequest
     caller: Caller
     dataset: Any
     operation: str
@@ -80,21 +116,38 @@ def _admit(call: _Call, fields: Sequence[str], filters: Mapping[str, Any]) -> Gr
         allowed = grant.row_filter.get(name)
         if allowed is not None and str(value) not in allowed:
             raise CallRefused(403, Refusal.ROW)
-    usage = get_usage(
-        call.request,
-        group="sharing.grant",
-        key=lambda _g, _r: str(grant.pk),
-        rate=f"{grant.rate_per_minute}/m",
-        increment=True,
+    now = time.time()
+    minute, today = int(now // 60), timezone.localdate()
+    this_minute, this_day = _counted(
+        [(f"sharing.rate.{grant.pk}.{minute}", 120), (f"sharing.quota.{grant.pk}.{today:%Y%m%d}", 2 * 86400)]
     )
-    if usage is not None and usage["should_limit"]:
-        raise CallRefused(429, Refusal.RATE, retry_after=max(1, int(usage["time_left"])))
-    quota_key = f"sharing.quota.{grant.pk}.{timezone.localdate():%Y%m%d}"
-    cache.add(quota_key, 0, timeout=2 * 86400)
-    if cache.incr(quota_key) > grant.daily_quota:
+    if this_minute > grant.rate_per_minute:
+        raise CallRefused(429, Refusal.RATE, retry_after=max(1, (minute + 1) * 60 - int(now)))
+    if this_day > grant.daily_quota:
         seconds = (timezone.localtime().replace(hour=23, minute=59, second=59) - timezone.localtime()).seconds + 1
         raise CallRefused(429, Refusal.QUOTA, retry_after=seconds)
     return grant
+
+
+def _counted(counters: Sequence[tuple[str, int]]) -> list[int]:
+    """Add one to each counter (key, seconds it lives) and return the new counts: shared between
+    server processes through the cache. On Redis one pipelined round trip does them all (Django's
+    cache API would take two round trips a counter, and build a client for each)."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # The backend's own client, for its pool; Django's cache API has no pipeline.
+        client = backend._cache.get_client(write=True)  # type: ignore[attr-defined]
+        pipeline = client.pipeline(transaction=False)
+        for key, seconds in counters:
+            full = backend.make_and_validate_key(key)
+            pipeline.incr(full)
+            pipeline.expire(full, seconds)
+        return [int(count) for count in pipeline.execute()[0::2]]
+    counts = []
+    for key, seconds in counters:
+        cache.add(key, 0, timeout=seconds)
+        counts.append(cache.incr(key))
+    return counts
 
 
 def _columns(grant: Grant, subject_fields: Mapping[str, str]) -> list[str]:
@@ -133,15 +186,20 @@ def _indexes(rows: Sequence[Mapping[str, Any]], subject_fields: Mapping[str, str
     return indexes
 
 
-def _released(grant: Grant, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    plan = privacy.masking_plan(
-        dataset=grant.dataset,
-        channel="sharing",
-        purpose=grant.purpose,
-        domain=f"sharing.grant.{grant.pk}",
-        fields=grant.fields,
-    )
-    return [privacy.mask_record({name: row[name] for name in grant.fields}, plan) for row in rows]
+def _released(grant: Grant, dataset: Any, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    if not rows:
+        return []
+    plans = _served_of(dataset).plans
+    key = (grant.pk, grant.purpose, tuple(grant.fields))
+    if key not in plans:
+        plans[key] = privacy.masking_plan(
+            dataset=dataset,
+            channel="sharing",
+            purpose=grant.purpose,
+            domain=f"sharing.grant.{grant.pk}",
+            fields=grant.fields,
+        )
+    return [privacy.mask_record({name: row[name] for name in grant.fields}, plans[key]) for row in rows]
 
 
 def _log(
@@ -181,7 +239,7 @@ def _governed(call: _Call, fields: Sequence[str], filters: Mapping[str, Any], ru
     except CallRefused as refused:
         _log(call, status=refused.status, refusal=refused.refusal)
         raise
-    subject_fields = _subject_fields(call.dataset)
+    subject_fields = _served_of(call.dataset).subject_fields
     answer, rows, subjects = run(grant, subject_fields)
     returned = list(grant.fields) if answer.match is None and answer.records else []
     _log(
@@ -198,12 +256,12 @@ def _rows(expression: Any) -> list[dict[str, Any]]:
     return list(expression.to_pyarrow().to_pylist())
 
 
-def lookup(*, caller: Caller, dataset: Any, key_field: str, values: Sequence[str], request: HttpRequest) -> Answer:
+def lookup(*, caller: Caller, dataset: Any, key_field: str, values: Sequence[str]) -> Answer:
     """The records whose ``key_field`` is one of ``values`` (one for a lookup, up to the batch limit
     for a batch): all authorised together or none."""
     keys = [value.strip() for value in values]
     operation = Operation.LOOKUP if len(keys) == 1 else Operation.BATCH
-    call = _Call(request, caller, dataset, operation, len(keys), time.perf_counter())
+    call = _Call(caller, dataset, operation, len(keys), time.perf_counter())
 
     def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
         rows = catalog.dataset_rows_lookup(
@@ -213,7 +271,7 @@ def lookup(*, caller: Caller, dataset: Any, key_field: str, values: Sequence[str
             columns=_columns(grant, subject_fields),
             row_filter=grant.row_filter,
         )
-        return Answer(records=_released(grant, rows)), rows, []
+        return Answer(records=_released(grant, call.dataset, rows)), rows, []
 
     return _governed(call, [key_field], {}, run)
 
@@ -225,10 +283,9 @@ def query(
     filters: Mapping[str, str],
     page: int,
     page_size: int,
-    request: HttpRequest,
 ) -> Answer:
     """Records matching every filter (field = value), a page at a time, within the row filter."""
-    call = _Call(request, caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
+    call = _Call(caller, dataset, Operation.QUERY, len(filters), time.perf_counter())
 
     def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
         table = _scoped(grant, call.dataset, subject_fields)
@@ -238,14 +295,14 @@ def query(
             table = table.filter(table[name].cast("string") == str(value))
         total = int(table.count().to_pyarrow().as_py())
         rows = _rows(table.order_by(grant.fields[0]).limit(page_size, offset=(page - 1) * page_size))
-        return Answer(records=_released(grant, rows), total=total), rows, []
+        return Answer(records=_released(grant, call.dataset, rows), total=total), rows, []
 
     return _governed(call, list(filters), filters, run)
 
 
-def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str], request: HttpRequest) -> Answer:
+def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str]) -> Answer:
     """Whether a record within the grant holds all of ``values``: match or no match, never data."""
-    call = _Call(request, caller, dataset, Operation.VERIFY, 1, time.perf_counter())
+    call = _Call(caller, dataset, Operation.VERIFY, 1, time.perf_counter())
 
     def run(grant: Grant, subject_fields: Mapping[str, str]) -> tuple[Answer, list[dict[str, Any]], list[str]]:
         # The person or enterprise verified is the subject whether or not the values match.

@@ -158,6 +158,9 @@ class CallRecord(models.Model):
     status = models.PositiveSmallIntegerField(_("应答状态"))
     refusal = models.CharField(_("拒绝原因"), max_length=16, choices=Refusal.choices, blank=True)
     latency_ms = models.FloatField(_("耗时（毫秒）"))
+    # The people and enterprises the call touched, as keyed indexes (see CallSubject): written
+    # with the record in its one INSERT, made into index rows when the record is sealed.
+    subjects = models.JSONField(_("涉及的主体"), default=list)
     # Set when sealed: the position in the chain, the SM3 link and the platform's signature of it.
     seq = models.BigIntegerField(_("序号"), null=True, blank=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
@@ -181,10 +184,10 @@ class CallRecord(models.Model):
 
 
 class CallSubject(models.Model):
-    """A person or enterprise a call touched, as a keyed index of their ID number or credit code:
-    what lets them find the call, without the log holding their identifiers."""
+    """A person or enterprise a sealed call touched, as a keyed index of their ID number or credit
+    code: what lets them find the call, without the log holding their identifiers."""
 
-    call = models.ForeignKey(CallRecord, on_delete=models.PROTECT, related_name="subjects")
+    call = models.ForeignKey(CallRecord, on_delete=models.PROTECT, related_name="subject_rows")
     index = models.CharField(max_length=64, db_index=True)
 
     class Meta:

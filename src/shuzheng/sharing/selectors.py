@@ -185,7 +185,9 @@ def calls_verify(*, chunk: int = 2000) -> Verification:
                 result.problems.append(f"records {expected_seq}–{record.seq - 1} are missing")
             if (
                 record.prev_hash != prev
-                or record_hash(record, subjects.get(record.pk, []), record.prev_hash) != record.hash
+                or record_hash(record, record.subjects, record.prev_hash) != record.hash
+                # Index rows removed or added: the call hidden from the person, or shown to another.
+                or sorted(subjects.get(record.pk, [])) != record.subjects
             ):
                 result.problems.append(f"record {record.seq} (call {record.pk}) was altered")
             elif record.key_id == key.key_id and not signing.verify(

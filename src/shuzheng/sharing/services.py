@@ -367,11 +367,9 @@ def grant_set_status(
 
 
 def call_record(*, subjects: Sequence[str] = (), **fields: Any) -> CallRecord:
-    """Write one call's record before the call is answered (one transaction with its subjects:
-    committed, it cannot be lost); chaining and signing it follow off the request's path."""
-    with transaction.atomic():
-        record = CallRecord.objects.create(**fields)
-        CallSubject.objects.bulk_create([CallSubject(call=record, index=index) for index in sorted(set(subjects))])
+    """Write one call's record before the call is answered: one INSERT, durable when it returns.
+    Chaining, signing and the subjects' index rows follow off the request's path (``calls_seal``)."""
+    record = CallRecord.objects.create(subjects=sorted(set(subjects)), **fields)
     transaction.on_commit(_seal_soon)
     return record
 
@@ -424,13 +422,10 @@ def calls_seal(*, limit: int = 5000) -> int:
             batch = list(CallRecord.objects.filter(seq__isnull=True).order_by("pk")[:limit])
             if not batch:
                 return sealed
-            subjects: dict[int, list[str]] = {}
-            for call_id, index in CallSubject.objects.filter(call__in=batch).values_list("call_id", "index"):
-                subjects.setdefault(call_id, []).append(index)
             for record in batch:
                 head.seq += 1
                 record.seq, record.prev_hash = head.seq, head.hash
-                record.hash = record_hash(record, subjects.get(record.pk, []), head.hash)
+                record.hash = record_hash(record, record.subjects, head.hash)
                 record.algorithm, record.key_id, record.signature = (
                     key.algorithm,
                     key.key_id,
@@ -438,6 +433,9 @@ def calls_seal(*, limit: int = 5000) -> int:
                 )
                 head.hash = record.hash
             CallRecord.objects.bulk_update(batch, ["seq", "prev_hash", "hash", "algorithm", "key_id", "signature"])
+            CallSubject.objects.bulk_create(
+                [CallSubject(call=record, index=index) for record in batch for index in record.subjects]
+            )
             head.save(update_fields=["seq", "hash"])
             sealed += len(batch)
         anomalies_detect(grant_ids={record.grant_id for record in batch if record.grant_id is not None})

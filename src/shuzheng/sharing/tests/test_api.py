@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from typing import Any
 
 import pytest
 import time_machine
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django.utils import timezone
 
 from shuzheng.accounts.services import api_token_create
-from shuzheng.sharing import services
+from shuzheng.sharing import gateway, services
 from shuzheng.sharing.choices import GrantStatus
 from shuzheng.sharing.models import CallRecord
 from shuzheng.sharing.tests.factories import CHEN, LIU, WANG
@@ -47,7 +50,7 @@ def test_a_lookup_returns_the_granted_fields_masked_and_is_recorded(granted: Any
         200,
     )
     assert logged.fields == ["id_number", "name", "household"]
-    assert logged.subjects.count() == 1
+    assert len(logged.subjects) == 1
 
 
 def test_a_record_outside_the_row_filter_is_not_there(granted: Any, token: str) -> None:
@@ -55,7 +58,7 @@ def test_a_record_outside_the_row_filter_is_not_there(granted: Any, token: str) 
     assert response.status_code == 200
     assert response.json() == {"records": []}
     assert last_call().results == 0
-    assert last_call().subjects.count() == 0
+    assert len(last_call().subjects) == 0
 
 
 def assert_refused(response: Any, status: int, refusal: str) -> None:
@@ -67,7 +70,7 @@ def assert_refused(response: Any, status: int, refusal: str) -> None:
         assert value not in response.content.decode()
     logged = last_call()
     assert (logged.status, logged.refusal, logged.fields, logged.results) == (status, refusal, [], 0)
-    assert logged.subjects.count() == 0
+    assert len(logged.subjects) == 0
 
 
 def test_a_field_outside_the_grant_is_refused(granted: Any, token: str) -> None:
@@ -107,7 +110,7 @@ def test_a_query_stays_within_the_row_filter(granted: Any, token: str) -> None:
     body = response.json()
     assert body["total"] == 2
     assert {record["name"] for record in body["records"]} == {"王晓梅", "刘思远"}
-    assert last_call().subjects.count() == 2
+    assert len(last_call().subjects) == 2
 
 
 def test_verify_answers_match_or_no_match_and_nothing_else(granted: Any, token: str) -> None:
@@ -117,7 +120,7 @@ def test_verify_answers_match_or_no_match_and_nothing_else(granted: Any, token: 
     assert [r.json() for r in (yes, no, outside)] == [{"match": True}, {"match": False}, {"match": False}]
     logged = last_call()
     assert (logged.operation, logged.fields, logged.results) == ("verify", [], 0)
-    assert logged.subjects.count() == 1  # the person verified sees the check
+    assert len(logged.subjects) == 1  # the person verified sees the check
 
 
 def test_a_batch_is_authorised_whole_or_not_at_all(granted: Any, token: str, settings: Any) -> None:
@@ -164,6 +167,19 @@ def test_the_rate_and_the_daily_quota_answer_429_with_retry_after(granted: Any, 
         assert_refused(call(token, "lookup", body), 429, "quota")
 
 
+def test_calls_keep_the_datasets_description_but_read_the_grant_every_time(
+    granted: Any, token: str, cast: dict[str, Any], settings: Any, django_assert_max_num_queries: Any
+) -> None:
+    settings.SHUZHENG_SHARING_CACHE_SECONDS = 60
+    body = {"field": "id_number", "value": WANG}
+    assert call(token, "lookup", body).status_code == 200
+    # The token, the grant, and the call record: one INSERT.
+    with django_assert_max_num_queries(3):
+        assert call(token, "lookup", body).status_code == 200
+    services.grant_set_status(official=cast["provider"], grant=granted, status=GrantStatus.REVOKED, reason="滥用")
+    assert_refused(call(token, "lookup", body), 403, "no_grant")
+
+
 def test_the_public_key_is_published(client: Client) -> None:
     key = client.get("/api/v1/sharing/keys").json()
     assert key["algorithm"] == "ed25519"
@@ -175,3 +191,17 @@ def test_a_consumer_lists_its_grants(granted: Any, token: str, cast: dict[str, A
     assert [grant["dataset"] for grant in response.json()] == ["330100-000090"]
     stranger = api_token_create(user=cast["stranger"], name="社保", scopes=[services.SCOPE], days=30).plaintext
     assert Client().get("/api/v1/sharing/grants", headers={"Authorization": f"Bearer {stranger}"}).json() == []
+
+
+def test_rate_and_quota_counters_are_shared_through_redis(settings: Any) -> None:
+    # Several server processes count one grant's calls: on Redis, in one pipelined round trip.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/11",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    assert isinstance(caches["default"], RedisCache)
+    counters = [("sharing.rate.1.0", 120), ("sharing.quota.1.20261129", 60)]
+    assert [gateway._counted(counters) for _ in range(3)] == [[1, 1], [2, 2], [3, 3]]

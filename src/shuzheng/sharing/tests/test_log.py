@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import RequestFactory
 
 from shuzheng.sharing import gateway, selectors, services, signing
 from shuzheng.sharing.models import Anomaly, CallRecord, CallSubject, ChainHead
@@ -21,9 +20,8 @@ pytestmark = pytest.mark.django_db
 def logged(granted: Any, cast: dict[str, Any]) -> list[CallRecord]:
     """Five sealed calls of the civil-affairs system."""
     caller = gateway.Caller(user=cast["system"], case="MZ2026-000123")
-    request = RequestFactory().post("/")
     for value in (WANG, LIU, WANG, "330106200001011234", LIU):
-        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value], request=request)
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value])
     assert services.calls_seal() == 5
     return list(CallRecord.objects.order_by("seq"))
 
@@ -76,13 +74,11 @@ def test_a_rewritten_chain_without_the_key_fails_on_signatures(logged: list[Call
     # Someone with database access recomputes every hash after changing a record, but cannot sign.
     record = logged[0]
     record.results = 0
-    subjects = list(CallSubject.objects.filter(call=record).values_list("index", flat=True))
-    record.hash = services.record_hash(record, subjects, record.prev_hash)
+    record.hash = services.record_hash(record, record.subjects, record.prev_hash)
     record.save()
     prev = record.hash
     for later in logged[1:]:
-        subjects = list(CallSubject.objects.filter(call=later).values_list("index", flat=True))
-        later.prev_hash, later.hash = prev, services.record_hash(later, subjects, prev)
+        later.prev_hash, later.hash = prev, services.record_hash(later, later.subjects, prev)
         later.save()
         prev = later.hash
     ChainHead.objects.filter(pk=1).update(hash=prev)
@@ -101,7 +97,6 @@ def test_sm2_signatures_by_setting(settings: Any, granted: Any, cast: dict[str, 
             dataset=granted.dataset,
             key_field="id_number",
             values=[WANG],
-            request=RequestFactory().post("/"),
         )
         services.calls_seal()
         record = CallRecord.objects.get()
@@ -128,13 +123,12 @@ def test_a_sudden_sweep_of_distinct_keys_raises_one_anomaly(granted: Any, cast: 
     granted.request.daily_calls = 4  # half a day's calls about distinct people, in an hour
     granted.request.save()
     caller = gateway.Caller(user=cast["system"], case="MZ2026-000200")
-    request = RequestFactory().post("/")
     for value in (WANG, WANG, LIU):
-        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value], request=request)
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value])
     services.calls_seal()
     assert not Anomaly.objects.exists()  # two distinct people: at the threshold, not above
-    gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[CHEN], request=request)
-    gateway.verify(caller=caller, dataset=granted.dataset, values={"id_number": "330106200001011234"}, request=request)
+    gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[CHEN])
+    gateway.verify(caller=caller, dataset=granted.dataset, values={"id_number": "330106200001011234"})
     services.calls_seal()
     services.calls_seal()
     anomaly = Anomaly.objects.get()
