@@ -27,12 +27,8 @@ def grant_in_force(*, consumer_id: int | None, dataset: Any) -> Grant | None:
     included: the caller is told why it may not call)."""
     if consumer_id is None:
         return None
-    return (
-        Grant.objects.filter(consumer_id=consumer_id, dataset=dataset)
-        .exclude(status=GrantStatus.REVOKED)
-        .select_related("dataset")
-        .first()
-    )
+    # Read on every call, so nothing but the grant's own row (at most one is not revoked).
+    return Grant.objects.filter(consumer_id=consumer_id, dataset=dataset).exclude(status=GrantStatus.REVOKED).first()
 
 
 def _requests() -> QuerySet[ShareRequest]:
