@@ -376,11 +376,12 @@ def call_record(*, subjects: Sequence[str] = (), **fields: Any) -> CallRecord:
 
 def _seal_soon() -> None:
     # One sealing task per second at most, whatever the rate of calls: the task seals every
-    # record waiting, so a burst of calls is chained and signed in one batch (group commit).
+    # record waiting, so a burst of calls is chained and signed in one batch (group commit). It
+    # runs when the second is over, so the calls that found it queued are sealed by it too.
     if cache.add("sharing.seal.queued", 1, timeout=1):
         from shuzheng.sharing.tasks import seal
 
-        seal.delay()
+        seal.apply_async(countdown=1)
 
 
 def _canonical(record: CallRecord, subjects: Sequence[str]) -> bytes:
