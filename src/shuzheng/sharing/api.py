@@ -89,7 +89,7 @@ def lookup(request: HttpRequest, code: str, payload: LookupIn) -> Any:
 @router.post("/datasets/{code}/batch", response=RecordsOut, summary="批量按键查询（全部有权才返回）")
 def batch(request: HttpRequest, code: str, payload: BatchIn) -> Any:
     caller, dataset = _caller(request), _dataset(code)
-    limit = gateway.batch_limit()
+    limit = settings.SHUZHENG_SHARING_BATCH_MAX
     if len(payload.values) > limit:
         raise field_problem("values", gettext("一批最多 %(n)d 个键") % {"n": limit}, code="too_many")
     try:

@@ -321,7 +321,3 @@ def verify(*, caller: Caller, dataset: Any, values: Mapping[str, str]) -> Answer
         return Answer(match=bool(rows)), [], subjects
 
     return _governed(call, list(values), values, run)
-
-
-def batch_limit() -> int:
-    return int(settings.SHUZHENG_SHARING_BATCH_MAX)

@@ -119,10 +119,6 @@ def calls_about(*, user: Any) -> QuerySet[CallRecord]:
     return _calls().filter(pk__in=touched, status=200)
 
 
-def call_subjects_of(*, user: Any) -> list[str]:
-    return identity_indexes_of(user=user)
-
-
 def objections_of(*, user: Any) -> QuerySet[Objection]:
     return Objection.objects.filter(raised_by=user).select_related("call__dataset", "call__consumer")
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from shuzheng.accounts.selectors import user_can, user_is_official
+from shuzheng.accounts.selectors import identity_indexes_of, user_can, user_is_official
 from shuzheng.catalog.selectors import ShareType, dataset_published
 from shuzheng.core.audit import audit_record
 from shuzheng.core.crypto import sm3
@@ -472,11 +472,9 @@ def anomalies_detect(*, grant_ids: set[int], now: datetime.datetime | None = Non
 
 
 @transaction.atomic
-def objection_raise(
-    *, person: Any, call: CallRecord, text: str, subjects: Sequence[str], request: HttpRequest | None = None
-) -> Objection:
-    """A person objects to a call about them (``subjects`` are their indexes, from the selectors)."""
-    if not CallSubject.objects.filter(call=call, index__in=list(subjects)).exists():
+def objection_raise(*, person: Any, call: CallRecord, text: str, request: HttpRequest | None = None) -> Objection:
+    """A person objects to a call about them or an enterprise they act for."""
+    if not CallSubject.objects.filter(call=call, index__in=identity_indexes_of(user=person)).exists():
         raise SharingForbidden("objection")
     if not text.strip():
         raise SharingInvalid([("text", "required", gettext("请写明异议内容"))])

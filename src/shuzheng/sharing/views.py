@@ -229,7 +229,6 @@ def my_data_use(request: HttpRequest) -> HttpResponse:
                 person=request.user,
                 call=call,
                 text=form.cleaned_data["text"],
-                subjects=selectors.call_subjects_of(user=request.user),
                 request=request,
             )
         except services.SharingInvalid as exc:

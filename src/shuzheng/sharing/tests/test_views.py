@@ -182,3 +182,36 @@ def test_a_refused_call_is_no_use_of_anyones_data(cast: dict[str, Any], granted:
     with pytest.raises(gateway.CallRefused):
         looked_up(cast, granted.dataset, "id_number", WANG, case="MZ2026-000555")
     assert "MZ2026-000555" not in signed_in(cast["citizen"]).get("/my/data-use/").content.decode()
+
+
+def test_the_request_form_is_for_departments_with_the_role(
+    cast: dict[str, Any], register: Any, signed_in: SignedIn, assert_access: Callable[..., None]
+) -> None:
+    url = f"/workbench/sharing/new/{register.code}/"
+    assert_access("get", url, consumer=(cast["consumer"], 200), citizen=(cast["citizen"], 403), anonymous=302)
+    assert signed_in(cast["consumer"]).get("/workbench/sharing/new/330100-999999/").status_code == 404
+    body = {
+        "columns": ["name"],
+        "purpose": "核对",
+        "scenario": "低保",
+        "legal_basis": "《社会救助暂行办法》",
+        "daily_calls": "10",
+        "valid_until": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+    }
+    assert signed_in(cast["bystander"]).post(url, body).status_code == 403  # no role to request
+    own = signed_in(cast["provider"]).post(url, body)  # its own data: refused with the reason
+    assert own.status_code == 200
+    assert "本部门的数据无需申请共享" in own.content.decode()
+    late = signed_in(cast["consumer"]).post(url, {**body, "valid_until": "2020-01-01"})
+    assert "使用期限应在今天之后" in late.content.decode()
+    assert not ShareRequest.objects.exists()
+
+
+def test_only_a_person_the_call_touched_may_object_to_it(cast: dict[str, Any], granted: Any) -> None:
+    looked_up(cast, granted.dataset, "id_number", WANG)
+    call = CallRecord.objects.get()
+    with pytest.raises(services.SharingForbidden):
+        services.objection_raise(person=cast["neighbour"], call=call, text="查一下")
+    with pytest.raises(services.SharingInvalid):
+        services.objection_raise(person=cast["citizen"], call=call, text=" ")
+    assert not Objection.objects.exists()
