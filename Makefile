@@ -10,7 +10,9 @@ PORT ?= 8000
 
 .PHONY: demo test install lint typecheck migrations-check pytest browser-deps bench messages clean
 
-# The background worker (ingestion runs) lives as long as the web server.
+# The background worker (ingestion runs, notifications) lives as long as the web server; the
+# demo's notifications are printed by it as well as kept as in-site messages.
+demo: export SHUZHENG_NOTIFY_CHANNELS ?= console
 demo: install
 	$(SHUZHENG) migrate --no-input
 	$(SHUZHENG) seed-demo

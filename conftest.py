@@ -32,10 +32,11 @@ def _default_language() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
-    # Audit checkpoints and warehouse tables live outside the database; never write them into the checkout.
+    # Audit checkpoints, warehouse tables and uploads live outside the database; never write them into the checkout.
     settings.SHUZHENG_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     settings.SHUZHENG_WAREHOUSE_DIR = tmp_path / "warehouse"
     settings.SHUZHENG_INGEST_DIR = tmp_path / "ingest"
+    settings.SHUZHENG_UPLOAD_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -118,3 +119,37 @@ class AuditEvent(models.Model):
     def at_display(self) -> str:
         """The time in the deployment's zone, with its UTC offset, so a printed record is unambiguous."""
         return timezone.localtime(self.at).isoformat(timespec="seconds")
+
+
+class Message(models.Model):
+    """An in-site message (站内消息) telling one person about a change; read on the messages page.
+
+    Written only by ``core.notifications.notify``, which also hands it to the
+    configured external channels (e-mail, SMS) once the change is committed.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE, related_name="messages"
+    )
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    # A path on this site (/cases/42/), never an absolute URL: the messages page redirects to it.
+    link = models.CharField(_("链接"), max_length=500, blank=True)
+    # What the message is about, for filtering: "<app>.<object>.<event>".
+    topic = models.CharField(_("消息类别"), max_length=64, blank=True, help_text=_("如“eservices.case.correction”"))
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "站内消息")
+        verbose_name_plural = pgettext_lazy("models", "站内消息")
+        ordering = ["-created_at", "-pk"]
+        # The header's unread count and the inbox both start from the recipient.
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="core_message_inbox_idx")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import logging
+from typing import Any
 
 from django.db import DatabaseError, connections
 from django.db.models import QuerySet
 
 from shuzheng.core.audit import mask_identifiers
 from shuzheng.core.choices import RegionLevel
-from shuzheng.core.models import AuditEvent, Region
+from shuzheng.core.models import AuditEvent, Message, Region
 
 logger = logging.getLogger(__name__)
 
@@ -81,3 +82,15 @@ def audit_events(
     if until is not None:
         queryset = queryset.filter(at__lt=until)
     return queryset.order_by("-seq")
+
+
+def messages_of(*, user: Any) -> QuerySet[Message]:
+    """The user's own in-site messages, newest first."""
+    return Message.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def messages_unread_count(*, user: Any) -> int:
+    """How many of the user's messages are unread: one COUNT query, none for an anonymous user."""
+    if not user.is_authenticated:
+        return 0
+    return Message.objects.filter(recipient=user, read_at__isnull=True).count()

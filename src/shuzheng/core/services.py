@@ -8,11 +8,13 @@ import io
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from shuzheng.core import regions
-from shuzheng.core.models import CalendarDay, Region
+from shuzheng.core.models import CalendarDay, Message, Region
 
 
 def region_rows(province: str) -> list[dict[str, Any]]:
@@ -148,3 +150,25 @@ def calendar_import(*, data: bytes) -> int:
         for day, (flag, name) in entries.items():
             calendar_day_set(date=day, is_workday=flag, name=name)
     return len(entries)
+
+
+# --- in-site messages (sent by core.notifications.notify) ---------------------------------------
+
+
+def message_read(*, user: Any, message: Message) -> Message:
+    """Mark one of the user's own messages read; reading it again keeps the first time."""
+    if message.recipient_id != user.pk:
+        raise PermissionDenied
+    if message.read_at is None:
+        now = timezone.now()
+        # Conditional, so that two tabs opening the message keep one reading time.
+        if Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now):
+            message.read_at = now
+        else:
+            message.refresh_from_db(fields=["read_at"])
+    return message
+
+
+def messages_read_all(*, user: Any) -> int:
+    """Mark every unread message of the user read; returns how many were."""
+    return Message.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -12,4 +12,7 @@ urlpatterns = [
     path("tools/workdays/", views.tools_workdays, name="tools-workdays"),
     path("regions/", views.regions_browse, name="regions"),
     path("regions/<str:code>/", views.regions_browse, name="region"),
+    path("messages/", views.messages_page, name="messages"),
+    path("messages/<int:pk>/open/", views.message_open, name="message-open"),
+    path("messages/read-all/", views.messages_mark_all_read, name="messages-read-all"),
 ]

@@ -1,20 +1,25 @@
-"""Core pages: the health probe, problem-type pages and the portal's public tools."""
+"""Core pages: the health probe, problem-type pages, the portal's public tools and the user's messages."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from shuzheng import __version__
-from shuzheng.core import identifiers, selectors, workdays
+from shuzheng.core import identifiers, selectors, services, workdays
 from shuzheng.core.errors import problem_types
 from shuzheng.core.forms import IdentifierCheckForm, WorkdayAddForm
+from shuzheng.core.notifications import link_is_local
+
+MESSAGES_PAGE_SIZE = 20
 
 
 @login_not_required
@@ -100,3 +105,32 @@ def regions_browse(request: HttpRequest, code: str | None = None) -> HttpRespons
     children = selectors.region_list(parent=region.code if region else None, level=None if region else "province")
     path = selectors.region_path(region=region) if region else []
     return render(request, "core/regions.html", {"region": region, "children": children, "path": path})
+
+
+# --- the signed-in user's messages (every page here needs a session: the default) --------------
+
+
+@require_GET
+def messages_page(request: HttpRequest) -> HttpResponse:
+    """我的消息: the user's own in-site messages, newest first, unread ones marked."""
+    page = Paginator(selectors.messages_of(user=request.user), MESSAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "core/messages.html", {"page": page})
+
+
+@require_POST
+def message_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the message read and go where it points; someone else's message does not exist here."""
+    message = get_object_or_404(selectors.messages_of(user=request.user), pk=pk)
+    services.message_read(user=request.user, message=message)
+    if message.link and link_is_local(message.link):
+        return redirect(message.link)
+    return redirect("core:messages")
+
+
+@require_POST
+def messages_mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.messages_read_all(user=request.user)
+    if count:
+        text = ngettext("已将 %(count)d 条消息标为已读", "已将 %(count)d 条消息标为已读", count) % {"count": count}
+        messages.success(request, text)
+    return redirect("core:messages")
