@@ -62,6 +62,9 @@ PUBLIC_PAGES = {
     "open/organisations/<int:pk>/",
     "open/themes/<slug:code>/",
     "open/developers/",
+    # One-stop services: the catalogue and every item's guide (办事指南) are public.
+    "services/",
+    "services/<str:code>/",
     # The API's own documents.
     "api/v1/openapi.json",
     "api/v1/docs",
@@ -73,6 +76,9 @@ PUBLIC_OPERATIONS = {
     "POST /api/v1/core/identifiers/check",
     "GET /api/v1/core/workdays/add",
     "GET /api/v1/core/workdays/between",
+    # The service-item catalogue and guides (eservices).
+    "GET /api/v1/eservices/items",
+    "GET /api/v1/eservices/items/{code}",
     # The platform's public key, with which anyone checks a call record's signature (sharing).
     "GET /api/v1/sharing/keys",
 }
@@ -86,6 +92,9 @@ SAMPLES = {
     "object_id": "1",
     "id": "1",
     "uscc": "91330100MA2H3X4Y6M",
+    # Cases and their files are addressed by random UUIDs; a well-formed one reaches the view.
+    "uid": "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b",
+    "material": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
 }
 
 

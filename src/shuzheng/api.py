@@ -13,6 +13,7 @@ from shuzheng.accounts.apiauth import SessionAuth, TokenAuth
 from shuzheng.catalog.api import router as catalog_router
 from shuzheng.core.api import router as core_router
 from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
+from shuzheng.eservices.api import router as eservices_router
 from shuzheng.ingest.api import router as ingest_router
 from shuzheng.opendata.api import router as opendata_router
 from shuzheng.privacy.api import router as privacy_router
@@ -53,3 +54,4 @@ api.add_router("/opendata/", opendata_router)
 api.add_router("/quality/", quality_router)
 api.add_router("/privacy/", privacy_router)
 api.add_router("/sharing/", sharing_router)
+api.add_router("/eservices/", eservices_router)

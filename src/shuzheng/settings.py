@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "shuzheng.ingest",
     "shuzheng.privacy",
     "shuzheng.sharing",
+    "shuzheng.eservices",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -166,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shuzheng.core.context_processors.shell",
+                "shuzheng.core.context_processors.inbox",
             ],
         },
     },
@@ -354,6 +356,26 @@ SHUZHENG_WAREHOUSE_DIR = Path(env_str("SHUZHENG_WAREHOUSE_DIR", str(DATA_DIR / "
 SHUZHENG_WAREHOUSE_URL = env_str("SHUZHENG_WAREHOUSE_URL", "")
 # Uploaded source files of ingestion runs (kept outside the web root, named by run).
 SHUZHENG_INGEST_DIR = Path(env_str("SHUZHENG_INGEST_DIR", str(DATA_DIR / "ingest")))
+
+# Materials citizens upload (core.uploads): stored under random names, outside every served folder,
+# and handed out only through a view that checks who asks.
+SHUZHENG_UPLOAD_ROOT = Path(env_str("SHUZHENG_UPLOAD_ROOT", str(DATA_DIR / "uploads")))
+if SHUZHENG_UPLOAD_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()):
+    raise ImproperlyConfigured("SHUZHENG_UPLOAD_ROOT must not lie inside STATIC_ROOT, which is served to anyone")
+SHUZHENG_UPLOAD_MAX_BYTES = env_int("SHUZHENG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Zip-based formats (docx, xlsx, OFD) are refused as zip bombs past these limits, which the
+# archive's own directory declares: the total unpacked size, the unpacked-to-packed ratio (of the
+# whole, and of any member over 1 MiB; real documents stay well under 100) and the member count.
+SHUZHENG_UPLOAD_ZIP_MAX_BYTES = env_int("SHUZHENG_UPLOAD_ZIP_MAX_BYTES", 256 * 1024 * 1024)
+SHUZHENG_UPLOAD_ZIP_MAX_RATIO = env_int("SHUZHENG_UPLOAD_ZIP_MAX_RATIO", 100)
+SHUZHENG_UPLOAD_ZIP_MAX_MEMBERS = env_int("SHUZHENG_UPLOAD_ZIP_MAX_MEMBERS", 5000)
+# Virus scanners every upload passes, by registered name ("clamd"); none by default. A scanner that
+# cannot answer refuses the upload rather than let it through unscanned.
+SHUZHENG_UPLOAD_SCANNERS = env_list("SHUZHENG_UPLOAD_SCANNERS", [])
+# The ClamAV daemon the "clamd" scanner streams to: a unix socket path or host:port. Keep clamd's
+# StreamMaxLength above SHUZHENG_UPLOAD_MAX_BYTES, or it refuses the larger uploads.
+SHUZHENG_CLAMD_ADDRESS = env_str("SHUZHENG_CLAMD_ADDRESS", "")
+SHUZHENG_CLAMD_TIMEOUT = env_int("SHUZHENG_CLAMD_TIMEOUT", 30)  # seconds
 # The province whose regions the platform serves (GB/T 2260, two digits).
 SHUZHENG_PROVINCE = env_str("SHUZHENG_PROVINCE", "33")
 # Mobile numbers: no authoritative list of ranges exists, so the pattern is
@@ -388,6 +410,23 @@ SHUZHENG_QUALITY_REMIND_DAYS = env_int("SHUZHENG_QUALITY_REMIND_DAYS", 2)
 # ticket points to); older checks keep their counts and samples. Nightly checks would otherwise
 # keep a table a night for ever.
 SHUZHENG_QUALITY_KEEP_FAILURES = env_int("SHUZHENG_QUALITY_KEEP_FAILURES", 10)
+
+# --- notifications -------------------------------------------------------------
+
+# Every notification is an in-site message (站内消息, /messages/). These channels also get it,
+# after commit and from the background worker: "console" (a log line, for the demo), "email"
+# (Django's EMAIL_* settings), "sms", or a channel an app registers. Empty: in-site messages only.
+SHUZHENG_NOTIFY_CHANNELS = env_list("SHUZHENG_NOTIFY_CHANNELS", [])
+# The dotted path of the class that sends SMS (a subclass of core.notifications.SmsGateway, written
+# for the province's provider). The default sends nothing and logs the masked number.
+SHUZHENG_SMS_GATEWAY = env_str("SHUZHENG_SMS_GATEWAY", "shuzheng.core.notifications.LoggingSmsGateway")
+# The "email" channel's mail server.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # --- privacy engine -----------------------------------------------------------
 
@@ -434,6 +473,28 @@ SHUZHENG_SHARING_CACHE_SECONDS = env_int("SHUZHENG_SHARING_CACHE_SECONDS", 30)
 # key is derived from SHUZHENG_DATA_KEY.
 SHUZHENG_SHARING_SIGNATURE = env_choice("SHUZHENG_SHARING_SIGNATURE", "ed25519", {"ed25519", "sm2"})
 SHUZHENG_SHARING_SIGNING_KEY_FILE = env_str("SHUZHENG_SHARING_SIGNING_KEY_FILE", "")
+
+# --- one-stop services -----------------------------------------------------------
+
+# 网上办理深度: the levels of a province's item-checking rules. Only the top level's name is known
+# (全程网办, which allows no visit); a deployment sets its own names as code=name pairs.
+SHUZHENG_ONLINE_DEPTHS = dict(
+    pair.split("=", 1)
+    for pair in env_list("SHUZHENG_ONLINE_DEPTHS", ["1=一级", "2=二级", "3=三级", "4=全程网办（Ⅳ级）"])
+)
+SHUZHENG_ONLINE_DEPTH_FULL = env_str("SHUZHENG_ONLINE_DEPTH_FULL", "4")
+# A case turns yellow this many working days before its binding deadline (red once past it).
+SHUZHENG_CASE_YELLOW_DAYS = env_int("SHUZHENG_CASE_YELLOW_DAYS", 2)
+# An Idempotency-Key whose first attempt has not finished in this many seconds is taken to have
+# died with its process, and the next attempt takes it over.
+SHUZHENG_IDEMPOTENCY_STALE_SECONDS = env_int("SHUZHENG_IDEMPOTENCY_STALE_SECONDS", 60)
+# Working days a department has to rectify a bad rating: a local rule (5 in some cities, 15 in
+# others; no national figure was found).
+SHUZHENG_RATING_RECTIFY_DAYS = env_int("SHUZHENG_RATING_RECTIFY_DAYS", 5)
+# 告知承诺: the department checks a promise within these working days of the decision (Zhejiang's
+# rule says 60), and one found untrue must be put right within the second figure (a local choice).
+SHUZHENG_PLEDGE_VERIFY_DAYS = env_int("SHUZHENG_PLEDGE_VERIFY_DAYS", 60)
+SHUZHENG_PLEDGE_CORRECT_DAYS = env_int("SHUZHENG_PLEDGE_CORRECT_DAYS", 20)
 
 # --- audit trail --------------------------------------------------------------
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("shuzheng.quality.urls")),
     path("", include("shuzheng.privacy.urls")),
     path("", include("shuzheng.sharing.urls")),
+    path("", include("shuzheng.eservices.urls")),
     # OpenID Connect for other government systems: /.well-known/openid-configuration and /o/…
     path("", include("shuzheng.accounts.oidc_urls")),
     path("api/v1/", api.urls),

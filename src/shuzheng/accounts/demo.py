@@ -60,9 +60,27 @@ PLATFORM_DATA_OFFICER_ACTIONS = (
     "sharing.platform.check",
 )
 
+# A window officer of a small department handles a case from acceptance to delivery (一窗受理).
+CLERK_ACTIONS = (
+    "eservices.case.view",
+    "eservices.case.accept",
+    "eservices.case.review",
+    "eservices.case.decide",
+    "eservices.case.deliver",
+    "eservices.item.edit",
+    "eservices.pledge.verify",
+    "eservices.rating.handle",
+)
+
 # (code, name, description, actions)
 ROLES = (
-    ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件", ()),
+    ("window_clerk", "窗口受理人员", "受理、审查本机构事项的办件，编制本机构的事项", CLERK_ACTIONS),
+    (
+        "service_manager",
+        "事项管理员",
+        "编制、审核发布本机构的政务服务事项",
+        ("eservices.item.edit", "eservices.item.review"),
+    ),
     ("data_officer", "数据管理员", "维护本部门的数据目录，审核共享和受限开放申请", DATA_OFFICER_ACTIONS),
     (
         "platform_data_officer",
@@ -72,7 +90,12 @@ ROLES = (
     ),
     ("inspector", "执法检查人员", "参加双随机抽查，录入检查结果", ()),
     ("grid_worker", "网格员", "采集、上报和处置网格事件", ()),
-    ("leader", "领导", "查看驾驶舱和本地区的汇总情况", ()),
+    (
+        "leader",
+        "领导",
+        "查看驾驶舱和本地区的汇总情况，督办超期办件，复核差评申诉",
+        ("eservices.case.supervise", "eservices.rating.review"),
+    ),
 )
 
 

@@ -124,3 +124,19 @@ def identity_indexes_of(*, user: Any) -> list[str]:
     """The indexes of the user and of every enterprise they act for."""
     indexes = [user.id_number_index] if getattr(user, "id_number_index", "") else []
     return indexes + [identity_index(uscc=member.legal_person.uscc) for member in memberships_of(user=user)]
+
+
+def organisation_find(*, name: str, region: str) -> Organisation | None:
+    """The active body of that full name in that region."""
+    return Organisation.objects.filter(name=name, region_id=region, is_active=True).first()
+
+
+def organisations_active(*, region: str = "", exclude: int | None = None) -> QuerySet[Organisation]:
+    """The government bodies in service, by name: those of one region if given, less one (a case
+    is transferred to a body beside the one handling it)."""
+    organisations = Organisation.objects.filter(is_active=True)
+    if region:
+        organisations = organisations.filter(region_id=region)
+    if exclude is not None:
+        organisations = organisations.exclude(pk=exclude)
+    return organisations.order_by("name")

@@ -1,0 +1,207 @@
+"""The one-stop services API: the public catalogue, applications with their materials, and the
+workflow actions officials and applicants take.
+
+A case is addressed by its ``uid`` (random, not guessable); an applicant reaches only their own
+cases, an official only those of their organisation, and anyone else gets 404.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext
+from ninja import File, Form, Header, Query, Router
+from ninja.files import UploadedFile
+
+from shuzheng.accounts.selectors import memberships_of, organisation_get, user_is_official
+from shuzheng.core.errors import Problem, field_problem
+from shuzheng.core.uploads import UploadRejected
+from shuzheng.eservices import selectors, services
+from shuzheng.eservices.models import Case
+from shuzheng.eservices.schemas import (
+    ActionIn,
+    CaseIn,
+    CaseOut,
+    CaseQuery,
+    CaseSummaryOut,
+    ImportOut,
+    ItemDef,
+    ItemGuideOut,
+    ItemQuery,
+    ItemSummaryOut,
+    MaterialOut,
+)
+
+router = Router(tags=["eservices"])
+
+
+@router.get("/items", response=list[ItemSummaryOut], auth=None, summary="事项目录（已发布）")
+def items(request: HttpRequest, query: Query[ItemQuery]) -> Any:
+    if query.region:
+        return selectors.items_for_region(region=query.region, search=query.search)
+    return list(selectors.items_published(search=query.search)[:500])
+
+
+@router.post("/items/import", response={201: ImportOut}, summary="导入事项（本部门，保存为草稿，全部成功或全部不导入）")
+def items_import(request: HttpRequest, payload: list[ItemDef]) -> Any:
+    definitions = [definition.model_dump(mode="json", by_alias=True) for definition in payload]
+    return 201, {"drafts": len(services.items_import(definitions=definitions, user=request.user))}
+
+
+@router.get("/items/{code}", response=ItemGuideOut, auth=None, summary="办事指南（现行版本的全部事项要素）")
+def item(request: HttpRequest, code: str) -> Any:
+    found = selectors.item_by_code(implementation_code=code)
+    if found is None or found.published is None:
+        raise Problem(404, gettext("没有这个事项"))
+    return found
+
+
+@router.get("/items/{code}/export", response=ItemDef, by_alias=True, summary="导出事项的现行版本（格式同导入）")
+def item_export(request: HttpRequest, code: str) -> Any:
+    found = selectors.item_by_code(implementation_code=code)
+    if found is None or found.published is None:
+        raise Problem(404, gettext("没有这个事项"))
+    return found.published.definition
+
+
+# --- cases ----------------------------------------------------------------------------------
+
+
+def _applicant_case(request: HttpRequest, uid: uuid.UUID) -> Case:
+    case = selectors.case_of_applicant(user=request.user, uid=uid)
+    if case is None:
+        raise Problem(404, gettext("没有这个办件"))
+    return case
+
+
+def _visible_case(request: HttpRequest, uid: uuid.UUID) -> Case:
+    """The applicant's own case, or one of the official's organisation (the read is audited)."""
+    case = selectors.case_of_applicant(user=request.user, uid=uid)
+    if case is None and user_is_official(request.user):
+        case = selectors.case_for_official(user=request.user, uid=uid)
+        if case is not None:
+            services.case_read_record(case=case, reader=request.user, request=request)
+    if case is None:
+        raise Problem(404, gettext("没有这个办件"))
+    return case
+
+
+def _detail(case: Case, user: Any) -> Case:
+    """The case with what its page shows beside its own fields (read by CaseOut)."""
+    case.open_actions = services.case_actions_open(case=case, user=user)  # type: ignore[attr-defined]
+    case.current_materials = list(selectors.case_materials(case=case))  # type: ignore[attr-defined]
+    case.history = list(selectors.case_events(case=case))  # type: ignore[attr-defined]
+    return case
+
+
+@router.post("/cases", response={201: CaseOut}, summary="申请（可带 Idempotency-Key 安全重试）")
+def case_create(
+    request: HttpRequest,
+    payload: CaseIn,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", max_length=128)] = "",
+) -> Any:
+    found = selectors.item_by_code(implementation_code=payload.item)
+    if found is None or found.published is None:
+        raise field_problem("item", gettext("没有这个事项"), code="unknown")
+    legal_person = None
+    if payload.legal_person:
+        member = memberships_of(user=request.user).filter(legal_person__uscc=payload.legal_person.upper()).first()
+        if member is None:
+            raise field_problem("legal_person", gettext("您不能代表该单位申请"), code="not_member", status=403)
+        legal_person = member.legal_person
+    if not payload.submit:
+        case = services.case_draft_save(
+            applicant=request.user, item=found, data=payload.data, legal_person=legal_person
+        )
+    else:
+        case = services.case_submit(
+            applicant=request.user,
+            item=found,
+            data=payload.data,
+            legal_person=legal_person,
+            pledge=payload.pledge,
+            idempotency_key=idempotency_key,
+            request=request,
+        )
+    return 201, _detail(case, request.user)
+
+
+@router.get("/cases", response=list[CaseSummaryOut], summary="我的办件")
+def cases_mine(request: HttpRequest, query: Query[CaseQuery]) -> Any:
+    return list(selectors.cases_of_applicant(user=request.user, status=query.status or "")[:200])
+
+
+@router.get("/todo", response=list[CaseSummaryOut], summary="我的待办（工作人员，按期限排序）")
+def todo(request: HttpRequest) -> Any:
+    return selectors.todo_of(user=request.user)[:200]
+
+
+@router.get("/overdue", response=list[CaseSummaryOut], summary="本地区超期办件（督办）")
+def overdue(request: HttpRequest) -> Any:
+    return list(selectors.cases_overdue(user=request.user)[:500])
+
+
+@router.get("/cases/{uid}", response=CaseOut, summary="办件详情（含材料和办理记录）")
+def case_get(request: HttpRequest, uid: uuid.UUID) -> Any:
+    case = _visible_case(request, uid)
+    return _detail(case, request.user)
+
+
+@router.post("/cases/{uid}/materials", response={201: MaterialOut}, summary="上传申请材料（草稿或待补正时）")
+def material_upload(request: HttpRequest, uid: uuid.UUID, material: Form[str], file: File[UploadedFile]) -> Any:
+    case = _applicant_case(request, uid)
+    try:
+        stored = services.material_attach(applicant=request.user, case=case, material=material, upload=file)
+    except UploadRejected as rejected:
+        raise field_problem("file", str(rejected), code=rejected.code) from rejected
+    return 201, stored
+
+
+@router.get("/cases/{uid}/materials/{material_uid}", summary="下载申请材料")
+def material_download(request: HttpRequest, uid: uuid.UUID, material_uid: uuid.UUID) -> Any:
+    case = _visible_case(request, uid)
+    material = selectors.case_material(case=case, uid=material_uid)
+    if material is None:
+        raise Problem(404, gettext("没有这份材料"))
+    return FileResponse(
+        services.material_open(material=material, reader=request.user, request=request),
+        as_attachment=True,
+        filename=material.name,
+    )
+
+
+@router.post("/cases/{uid}/submit", response=CaseOut, summary="提交草稿（已提交的办件原样返回）")
+def case_submit(request: HttpRequest, uid: uuid.UUID, pledge: bool = False) -> Any:
+    case = _applicant_case(request, uid)
+    case = services.case_draft_submit(applicant=request.user, case=case, pledge=pledge, request=request)
+    return _detail(case, request.user)
+
+
+@router.post("/cases/{uid}/actions", response=CaseOut, summary="办理动作（受理、补正、通过、退回、转办、撤回等）")
+def case_action(request: HttpRequest, uid: uuid.UUID, payload: ActionIn) -> Any:
+    case = _visible_case(request, uid)
+    detail: dict[str, Any] = {}
+    if payload.kind:
+        detail["kind"] = payload.kind
+    if payload.organisation is not None:
+        target = organisation_get(pk=payload.organisation)
+        if target is None:
+            raise field_problem("organisation", gettext("没有这个部门"), code="unknown")
+        detail["organisation"] = target
+    try:
+        case = services.case_act(
+            case=case,
+            user=request.user,
+            action=payload.action,
+            revision=payload.revision,
+            note=payload.note,
+            detail=detail,
+            data=payload.data,
+            request=request,
+        )
+    except PermissionDenied as denied:
+        raise Problem(403, gettext("您不能对该办件进行此操作")) from denied
+    return _detail(case, request.user)

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from shuzheng.core.selectors import audit_events
+from shuzheng.eservices.choices import CaseAction, CaseStatus
+from shuzheng.eservices.models import Case, CaseMaterial
+from shuzheng.eservices.tests.factories import FORM
+
+API = "/api/v1/eservices"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def upload(name: str, content: bytes) -> io.BytesIO:
+    file = io.BytesIO(content)
+    file.name = name
+    return file
+
+
+@pytest.fixture
+def as_(cast: dict[str, Any], signed_in: Callable[[Any], Client]) -> Callable[[str], Client]:
+    return lambda who: signed_in(cast[who])
+
+
+def test_the_catalogue_and_the_guide_are_public(item: Any) -> None:
+    client = Client()
+    listed = client.get(f"{API}/items", {"region": "330106"}).json()
+    assert [row["name"] for row in listed] == ["个体工商户设立登记"]
+    guide = client.get(f"{API}/items/{item.implementation_code}").json()
+    assert guide["definition"]["promised_days"] == 3
+    assert client.get(f"{API}/items/nothing").status_code == 404
+
+
+def test_export_gives_back_what_import_takes(item: Any, as_: Callable[[str], Client], cast: dict[str, Any]) -> None:
+    exported = as_("clerk").get(f"{API}/items/{item.implementation_code}/export").json()
+    exported["name"] = "个体工商户设立登记（试行）"
+    response = as_("clerk").post(f"{API}/items/import", [exported], content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert item.versions.count() == 2
+    # Another department may not import into this one's items.
+    assert as_("stranger").post(f"{API}/items/import", [exported], content_type="application/json").status_code == 403
+
+
+def test_an_import_with_one_bad_item_imports_nothing(item: Any, as_: Callable[[str], Client]) -> None:
+    exported = as_("clerk").get(f"{API}/items/{item.implementation_code}/export").json()
+    good = {**exported, "basic_code": "000120001001"}
+    bad = {**exported, "basic_code": "000120001002", "promised_days": 99}
+    response = as_("clerk").post(f"{API}/items/import", [good, bad], content_type="application/json")
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert item.versions.count() == 1
+    assert not type(item).objects.filter(basic_code="000120001001").exists()
+
+
+def test_apply_with_a_draft_an_upload_and_a_submit(item: Any, as_: Callable[[str], Client]) -> None:
+    client = as_("applicant")
+    created = client.post(
+        f"{API}/cases",
+        {"item": item.implementation_code, "data": FORM, "submit": False},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    uid = created.json()["uid"]
+    assert created.json()["status"] == CaseStatus.DRAFT
+    refused = client.post(f"{API}/cases/{uid}/submit")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "materials.premises"
+    stored = client.post(f"{API}/cases/{uid}/materials", {"material": "premises", "file": upload("租赁合同.pdf", PDF)})
+    assert stored.status_code == 201, stored.content
+    submitted = client.post(f"{API}/cases/{uid}/submit")
+    assert submitted.json()["status"] == CaseStatus.SUBMITTED
+    assert [material["material"] for material in submitted.json()["materials"]] == ["premises"]
+    # Submitting again changes nothing.
+    assert client.post(f"{API}/cases/{uid}/submit").json()["number"] == submitted.json()["number"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("合同.pdf", b"MZ\x90\x00" + b"\x00" * 200, "disguised"),
+        ("合同.pdf", b"", "empty"),
+        ("合同.pdf", b"<html><script>alert(1)</script></html>", "type"),
+    ],
+)
+def test_a_disguised_or_empty_file_is_refused_and_nothing_is_stored(
+    item: Any, as_: Callable[[str], Client], cast: dict[str, Any], name: str, content: bytes, code: str
+) -> None:
+    client = as_("applicant")
+    uid = client.post(
+        f"{API}/cases",
+        {"item": item.implementation_code, "data": FORM, "submit": False},
+        content_type="application/json",
+    ).json()["uid"]
+    response = client.post(f"{API}/cases/{uid}/materials", {"material": "premises", "file": upload(name, content)})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] in {code, "type", "disguised"}
+    assert not CaseMaterial.objects.exists()
+
+
+def test_idempotent_submission_over_http(item: Any, as_: Callable[[str], Client]) -> None:
+    client = as_("applicant")
+    body = {"item": item.implementation_code, "data": FORM, "pledge": True}
+    first = client.post(f"{API}/cases", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc")
+    again = client.post(f"{API}/cases", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="abc")
+    assert first.json()["uid"] == again.json()["uid"]
+    other = client.post(
+        f"{API}/cases",
+        {**body, "data": {**FORM, "scope": "零售"}},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="abc",
+    )
+    assert other.status_code == 422
+    assert Case.objects.count() == 1
+
+
+def test_case_pages_of_the_api_per_persona(
+    submitted: Case, assert_access: Callable[..., None], cast: dict[str, Any]
+) -> None:
+    url = f"{API}/cases/{submitted.uid}"
+    assert_access(
+        "get",
+        url,
+        owner=(cast["applicant"], 200),
+        clerk=(cast["clerk"], 200),
+        stranger=(cast["stranger"], 404),
+        neighbour=(cast["neighbour"], 404),
+        supervisor=(cast["supervisor"], 404),
+        anonymous=401,
+    )
+    # The clerk's read of the application is on the record; the applicant's own is not.
+    assert audit_events(action="eservices.case.read", actor_id=cast["clerk"].pk).count() == 1
+    assert not audit_events(action="eservices.case.read", actor_id=cast["applicant"].pk).exists()
+
+
+def test_actions_over_http_and_a_second_action_on_the_same_revision(
+    submitted: Case, as_: Callable[[str], Client], cast: dict[str, Any]
+) -> None:
+    url = f"{API}/cases/{submitted.uid}/actions"
+    seen = as_("clerk").get(f"{API}/cases/{submitted.uid}").json()
+    assert set(seen["actions"]) == {"accept", "correction_request", "reject", "transfer"}
+    body = {"action": CaseAction.ACCEPT, "revision": seen["revision"]}
+    first = as_("clerk").post(url, body, content_type="application/json")
+    assert first.status_code == 200
+    second = as_("clerk").post(url, {**body, "action": "reject", "note": "材料不全"}, content_type="application/json")
+    assert second.status_code == 409
+    assert second["Content-Type"].startswith("application/problem+json")
+    refused = as_("stranger").post(url, {**body, "revision": first.json()["revision"]}, content_type="application/json")
+    assert refused.status_code == 404
+    applicant = as_("applicant").post(
+        url, {"action": "approve", "revision": first.json()["revision"]}, content_type="application/json"
+    )
+    assert applicant.status_code == 403
+
+
+def test_only_those_who_see_the_case_download_its_materials(
+    item: Any, as_: Callable[[str], Client], cast: dict[str, Any], assert_access: Callable[..., None]
+) -> None:
+    client = as_("applicant")
+    uid = client.post(
+        f"{API}/cases",
+        {"item": item.implementation_code, "data": FORM, "submit": False},
+        content_type="application/json",
+    ).json()["uid"]
+    material = client.post(
+        f"{API}/cases/{uid}/materials", {"material": "premises", "file": upload("合同.pdf", PDF)}
+    ).json()["uid"]
+    client.post(f"{API}/cases/{uid}/submit")
+    url = f"{API}/cases/{uid}/materials/{material}"
+    assert b"".join(client.get(url).streaming_content) == PDF  # type: ignore[attr-defined]
+    assert_access(
+        "get",
+        url,
+        clerk=(cast["clerk"], 200),
+        stranger=(cast["stranger"], 404),
+        neighbour=(cast["neighbour"], 404),
+        anonymous=401,
+    )
+    assert audit_events(action="eservices.case.material.read", actor_id=cast["clerk"].pk).exists()
