@@ -104,7 +104,15 @@ def items_editable(*, user: Any) -> QuerySet[ServiceItem]:
     """The items of the official's own department, for drafting and review."""
     if not (user_can(user, ITEM_EDIT) or user_can(user, ITEM_REVIEW)):
         return ServiceItem.objects.none()
-    return ServiceItem.objects.filter(department_id=user.organisation_id).select_related("published", "region")
+    return (
+        ServiceItem.objects.filter(department_id=user.organisation_id)
+        .select_related("published", "region", "department")
+        .order_by("name", "pk")
+    )
+
+
+def item_editable(*, user: Any, pk: int) -> ServiceItem | None:
+    return items_editable(user=user).filter(pk=pk).first()
 
 
 def version_open(*, item: ServiceItem) -> ItemVersion | None:

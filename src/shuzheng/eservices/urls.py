@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuzheng.eservices.views import pledges, portal, ratings, workbench
+from shuzheng.eservices.views import items, pledges, portal, ratings, workbench
 
 app_name = "eservices"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     path("workbench/cases/overdue/", workbench.overdue, name="overdue"),
     path("workbench/cases/<uuid:uid>/", workbench.case, name="case"),
     path("workbench/cases/<uuid:uid>/materials/<uuid:material>/", workbench.material, name="material"),
+    # The department's service items: import, export, review and publication.
+    path("workbench/items/", items.items, name="items-manage"),
+    path("workbench/items/export.xlsx", items.items_export, name="items-export"),
+    path("workbench/items/<int:pk>/", items.item, name="item-manage"),
     # 告知承诺: checking the promises that earned an approval at once.
     path("workbench/commitments/", pledges.commitments, name="commitments"),
     path("workbench/commitments/<int:pk>/", pledges.commitment, name="commitment"),

@@ -181,3 +181,30 @@ def test_only_those_who_see_the_case_download_its_materials(
         anonymous=401,
     )
     assert audit_events(action="eservices.case.material.read", actor_id=cast["clerk"].pk).exists()
+
+
+def test_another_persons_case_is_not_found_by_any_operation(
+    item: Any, as_: Callable[[str], Client], cast: dict[str, Any]
+) -> None:
+    uid = (
+        as_("applicant")
+        .post(
+            f"{API}/cases",
+            {"item": item.implementation_code, "data": FORM, "submit": False},
+            content_type="application/json",
+        )
+        .json()["uid"]
+    )
+    for who in ("neighbour", "stranger", "clerk"):  # the clerk sees submitted cases, never drafts
+        client = as_(who)
+        assert client.post(f"{API}/cases/{uid}/submit").status_code == 404
+        assert (
+            client.post(
+                f"{API}/cases/{uid}/materials", {"material": "premises", "file": upload("a.pdf", PDF)}
+            ).status_code
+            == 404
+        )
+        action = {"action": "withdraw", "revision": 1}
+        assert client.post(f"{API}/cases/{uid}/actions", action, content_type="application/json").status_code == 404
+    assert Client().post(f"{API}/cases/{uid}/submit").status_code == 401
+    assert not CaseMaterial.objects.exists()
