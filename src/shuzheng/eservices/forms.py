@@ -1,6 +1,6 @@
-"""Forms of the workbench's case pages: one workflow action on a case, and the filter of the
-department's list. The services stay the authority; these check choices and lengths first, so
-that a mistake is shown next to its field."""
+"""Forms of the case pages: one workflow action on a case and the filter of the department's list
+(workbench), and the applicant's rating (portal). The services stay the authority; these check
+choices and lengths first, so that a mistake is shown next to its field."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shuzheng.core.errors import Problem
-from shuzheng.eservices.choices import CaseAction, CaseStatus, MaterialSource, SuspensionKind
+from shuzheng.eservices.choices import (
+    CaseAction,
+    CaseStatus,
+    MaterialSource,
+    RatingDimension,
+    RatingLevel,
+    SuspensionKind,
+)
 from shuzheng.eservices.models import Case
 from shuzheng.eservices.services import TRANSITIONS
 
@@ -131,3 +138,34 @@ class CaseFilterForm(forms.Form):
         if not self.is_valid():
             return {"status": "", "search": ""}
         return {"status": self.cleaned_data["status"], "search": self.cleaned_data["q"].strip()}
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("整体满意度"), choices=RatingLevel.choices, coerce=int, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("评价内容"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不满意时请写明原因，办理部门将回访并整改"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for dimension in RatingDimension:
+            self.fields[dimension.value] = forms.TypedChoiceField(
+                label=dimension.label,
+                choices=[("", "—"), *RatingLevel.choices],
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+
+    def dimensions(self) -> dict[str, int]:
+        return {
+            dimension.value: self.cleaned_data[dimension.value]
+            for dimension in RatingDimension
+            if self.cleaned_data.get(dimension.value)
+        }

@@ -19,7 +19,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from shuzheng.core.errors import Problem
@@ -30,9 +29,8 @@ from shuzheng.eservices.choices import (
     CaseStatus,
     MaterialForm,
     MaterialSource,
-    RatingDimension,
-    RatingLevel,
 )
+from shuzheng.eservices.forms import RatingForm
 from shuzheng.eservices.formschema import application_form, form_values
 from shuzheng.eservices.models import Case, ServiceItem
 
@@ -229,37 +227,6 @@ def my_case(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         "rating_form": RatingForm() if rating is None and case.status in services.RATEABLE else None,
     }
     return render(request, "eservices/portal/my_case.html", context)
-
-
-class RatingForm(forms.Form):
-    level = forms.TypedChoiceField(
-        label=_("整体满意度"), choices=RatingLevel.choices, coerce=int, widget=forms.RadioSelect
-    )
-    text = forms.CharField(
-        label=_("评价内容"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("不满意时请写明原因，办理部门将回访并整改"),
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for dimension in RatingDimension:
-            self.fields[dimension.value] = forms.TypedChoiceField(
-                label=dimension.label,
-                choices=[("", "—"), *RatingLevel.choices],
-                coerce=int,
-                required=False,
-                empty_value=None,
-            )
-
-    def dimensions(self) -> dict[str, int]:
-        return {
-            dimension.value: self.cleaned_data[dimension.value]
-            for dimension in RatingDimension
-            if self.cleaned_data.get(dimension.value)
-        }
 
 
 def _rate(request: HttpRequest, case: Case) -> HttpResponse:
