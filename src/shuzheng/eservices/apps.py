@@ -12,7 +12,7 @@ class EservicesConfig(AppConfig):
         from shuzheng.core import demo
         from shuzheng.eservices import selectors
         from shuzheng.eservices.choices import Stage
-        from shuzheng.eservices.demo import demo_seed
+        from shuzheng.eservices.demo import demo_cases_seed, demo_seed
         from shuzheng.eservices.models import Case, Commitment, Rating, Rectification
 
         accounts.action_register(selectors.ITEM_EDIT, _("编制本部门的政务服务事项"))
@@ -58,3 +58,4 @@ class EservicesConfig(AppConfig):
             ),
         )
         demo.register("eservices.items", demo_seed)
+        demo.register("eservices.cases", demo_cases_seed)

@@ -44,3 +44,20 @@ def test_the_demo_catalogue_is_big_realistic_and_seeded_once(regions: None) -> N
     # A resident of 西湖区 sees each item once, in its most local implementation.
     shown = selectors.items_for_region(region="330106")
     assert len({item.basic_code for item in shown}) == len(shown)
+
+
+def test_the_demo_fills_the_clerks_desk_once(regions: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    from shuzheng.eservices.demo import demo_cases_seed
+
+    for name, seeder in seeders().items():
+        if name != "eservices.cases":
+            seeder()
+    assert demo_cases_seed() == 3
+    assert demo_cases_seed() == 0
+    users = get_user_model().objects
+    clerk, citizen = users.get(username="clerk"), users.get(username="citizen")
+    assert len(selectors.todo_of(user=clerk)) == 1
+    statuses = sorted(case.status for case in selectors.cases_of_applicant(user=citizen))
+    assert statuses == ["completed", "correction", "submitted"]
