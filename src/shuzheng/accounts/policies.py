@@ -113,6 +113,22 @@ def _follow(obj: Any, path: str | None) -> Any:
     return obj
 
 
+def _follow_key(obj: Any, path: str | None) -> Any:
+    """The primary key at the end of ``path``, read from the last foreign key's column where it is
+    one, so that checking a row's organisation or region loads neither."""
+    if path is None or path == ".":
+        return getattr(_follow(obj, path), "pk", None)
+    *parents, last = path.split("__")
+    holder = _follow(obj, "__".join(parents)) if parents else obj
+    if holder is None:
+        return None
+    field = next((f for f in holder._meta.concrete_fields if f.name == last and f.is_relation), None)
+    if field is not None:
+        return getattr(holder, field.attname)
+    value = getattr(holder, last, None)
+    return getattr(value, "pk", value)
+
+
 def _active(user: Any) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
@@ -130,10 +146,9 @@ def can(user: Any, action: str, obj: Model | None = None) -> bool:
     if action in policy.owner_actions and _owns(user, obj, policy):
         return True
     if action in policy.organisation_actions:
-        organisation = _follow(obj, policy.organisation)
-        return bool(user_grants) and organisation is not None and organisation.pk == user.organisation_id
-    region = _follow(obj, policy.region)
-    region_code = getattr(region, "pk", region)
+        organisation_id = _follow_key(obj, policy.organisation)
+        return bool(user_grants) and organisation_id is not None and organisation_id == user.organisation_id
+    region_code = _follow_key(obj, policy.region)
     if region_code is None:
         return False
     return any(str(region_code).startswith(region_prefix(grant.scope)) for grant in user_grants)

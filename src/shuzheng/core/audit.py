@@ -199,14 +199,16 @@ def event_hash(event: AuditEvent) -> str:
 def _chain_head(*, lock: bool) -> tuple[int, str]:
     with connection.cursor() as cursor:
         if lock and connection.vendor == "postgresql":
-            # Held until the transaction ends, so the next append reads this one
-            # as its predecessor. SQLite needs nothing: its IMMEDIATE transactions
-            # (settings.py) already hold the database's only write lock. Elsewhere
-            # the primary key on seq still refuses a fork, as an IntegrityError.
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        # Plain SQL: this runs on every append, and building the ORM query
-        # would cost more than running it.
-        cursor.execute("SELECT seq, hash FROM core_auditevent ORDER BY seq DESC LIMIT 1")
+            # The lock is held until the transaction ends, so the next append reads this one as
+            # its predecessor; the database function takes it and reads the head in one round
+            # trip (migration core 0006). SQLite needs nothing: its IMMEDIATE transactions
+            # (settings.py) already hold the database's only write lock. Elsewhere the primary
+            # key on seq still refuses a fork, as an IntegrityError.
+            cursor.execute("SELECT seq, hash FROM core_auditevent_chain_head(%s)", [_CHAIN_LOCK])
+        else:
+            # Plain SQL: this runs on every append, and building the ORM query would cost more
+            # than running it.
+            cursor.execute("SELECT seq, hash FROM core_auditevent ORDER BY seq DESC LIMIT 1")
         head = cursor.fetchone()
     return (int(head[0]), str(head[1])) if head is not None else (0, GENESIS)
 
