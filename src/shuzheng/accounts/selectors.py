@@ -140,3 +140,18 @@ def organisations_active(*, region: str = "", exclude: int | None = None) -> Que
     if exclude is not None:
         organisations = organisations.exclude(pk=exclude)
     return organisations.order_by("name")
+
+
+def officials_holding(*, organisation_id: int, action: str) -> list[Any]:
+    """The active officials of an organisation whose roles (in force) grant ``action``."""
+    now = timezone.now()
+    assignments = (
+        RoleAssignment.objects.filter(
+            user__organisation_id=organisation_id, user__is_active=True, revoked_at__isnull=True
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("user", "role")
+        .order_by("user_id")
+    )
+    holders = {assignment.user_id: assignment.user for assignment in assignments if action in assignment.role.actions}
+    return list(holders.values())

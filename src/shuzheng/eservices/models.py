@@ -158,6 +158,8 @@ class Case(models.Model):
     resume_status = models.CharField(_("暂停前状态"), max_length=16, choices=CaseStatus.choices, blank=True)
     finished_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result = models.TextField(_("办理结果"), blank=True)
+    # The day its handlers were last reminded of the deadline: once a day at most.
+    reminded_on = models.DateField(_("催办日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "办件")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from jsonschema import Draft202012Validator
 
-from shuzheng.accounts.selectors import memberships_of, user_can
+from shuzheng.accounts.selectors import memberships_of, officials_holding, user_can
 from shuzheng.core.errors import Problem, fields_problem
 from shuzheng.core.identifiers import is_valid_resident_id
 from shuzheng.core.notifications import notify
@@ -39,6 +39,7 @@ from shuzheng.eservices.choices import (
     VersionStatus,
 )
 from shuzheng.eservices.models import (
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseMaterial,
@@ -584,3 +585,43 @@ def last_official(case: Case) -> Any:
     """The official who last acted on the case, if any has."""
     event = case.events.exclude(actor_id=case.applicant_id).exclude(actor__isnull=True).order_by("-at", "-pk").first()
     return event.actor if event else None
+
+
+def cases_remind(*, today: datetime.date | None = None) -> list[Case]:
+    """Remind the handlers of open cases due within SHUZHENG_CASE_YELLOW_DAYS working days, or
+    overdue: the official who last acted on each, else the department's officials who may act at
+    its step; once a day per case (cron runs ``shuzheng eservices remind``)."""
+    today = today or timezone.localdate()
+    calendar = work_calendar()
+    horizon = calendar.add_working_days(today, settings.SHUZHENG_CASE_YELLOW_DAYS)
+    due = (
+        Case.objects.filter(status__in=OPEN_STATUSES, paused_on__isnull=True, promised_due__lte=horizon)
+        .exclude(reminded_on__gte=today)
+        .select_related("item", "version")
+    )
+    reminded = []
+    for case in due:
+        with transaction.atomic():
+            if not Case.objects.filter(pk=case.pk).exclude(reminded_on__gte=today).update(reminded_on=today):
+                continue  # another run took it
+            step = case.version.step(case.step)
+            recipients = [handler] if (handler := last_official(case)) is not None else []
+            if not recipients and step is not None:
+                recipients = officials_holding(organisation_id=case.organisation_id, action=stage_action(step.stage))
+            overdue = case.due is not None and case.due < today
+            template = (
+                gettext("办件%(number)s已超过办结期限 %(due)s")
+                if overdue
+                else gettext("办件%(number)s将于 %(due)s 到期")
+            )
+            subject = template % {"number": case.number, "due": case.due}
+            for official in recipients:
+                notify(
+                    recipient=official,
+                    subject=subject,
+                    body=case.item.name,
+                    link=f"/workbench/cases/{case.uid}/",
+                    topic="eservices.case.remind",
+                )
+            reminded.append(case)
+    return reminded
