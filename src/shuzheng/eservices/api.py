@@ -27,12 +27,20 @@ from shuzheng.eservices.schemas import (
     CaseOut,
     CaseQuery,
     CaseSummaryOut,
+    CheckIn,
+    CommitmentOut,
     ImportOut,
     ItemDef,
     ItemGuideOut,
     ItemQuery,
     ItemSummaryOut,
     MaterialOut,
+    RatingIn,
+    RatingOut,
+    ReviewIn,
+    StatisticsOut,
+    StatisticsQuery,
+    VersionOut,
 )
 
 router = Router(tags=["eservices"])
@@ -57,6 +65,36 @@ def item(request: HttpRequest, code: str) -> Any:
     if found is None or found.published is None:
         raise Problem(404, gettext("没有这个事项"))
     return found
+
+
+def _department_item(request: HttpRequest, code: str) -> Any:
+    found = selectors.items_editable(user=request.user).filter(implementation_code=code).first()
+    if found is None:
+        raise Problem(404, gettext("没有这个事项"))
+    return found
+
+
+def _open_version(request: HttpRequest, code: str) -> Any:
+    version = selectors.version_open(item=_department_item(request, code))
+    if version is None:
+        raise Problem(404, gettext("该事项没有待提交或待审核的版本"))
+    return version
+
+
+@router.post("/items/{code}/submit", response=VersionOut, summary="提交本部门事项的草稿审核")
+def item_submit(request: HttpRequest, code: str) -> Any:
+    return services.version_submit(version=_open_version(request, code), user=request.user, request=request)
+
+
+@router.post("/items/{code}/review", response=VersionOut, summary="审核（发布或退回）本部门事项的待审核版本")
+def item_review(request: HttpRequest, code: str, payload: ReviewIn) -> Any:
+    return services.version_review(
+        version=_open_version(request, code),
+        user=request.user,
+        approve=payload.approve,
+        note=payload.note,
+        request=request,
+    )
 
 
 @router.get("/items/{code}/export", response=ItemDef, by_alias=True, summary="导出事项的现行版本（格式同导入）")
@@ -205,3 +243,47 @@ def case_action(request: HttpRequest, uid: uuid.UUID, payload: ActionIn) -> Any:
     except PermissionDenied as denied:
         raise Problem(403, gettext("您不能对该办件进行此操作")) from denied
     return _detail(case, request.user)
+
+
+# --- 好差评 and 告知承诺 --------------------------------------------------------------------
+
+
+@router.post("/cases/{uid}/rating", response={201: RatingOut}, summary="评价办结的办件（一事一评）")
+def rating_give(request: HttpRequest, uid: uuid.UUID, payload: RatingIn) -> Any:
+    rating = services.rating_give(
+        applicant=request.user,
+        case=_applicant_case(request, uid),
+        level=payload.level,
+        dimensions={str(key): value for key, value in payload.dimensions.items()},
+        text=payload.text,
+        request=request,
+    )
+    return 201, rating
+
+
+@router.get("/cases/{uid}/rating", response=RatingOut, summary="办件的评价及差评整改情况")
+def rating_get(request: HttpRequest, uid: uuid.UUID) -> Any:
+    rating = selectors.rating_of(case=_visible_case(request, uid))
+    if rating is None:
+        raise Problem(404, gettext("该办件还没有评价"))
+    return rating
+
+
+@router.get("/ratings/statistics", response=list[StatisticsOut], summary="好差评统计（本地区，复核人员）")
+def rating_statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> Any:
+    return selectors.rating_statistics(user=request.user, by=query.by, since=query.since)
+
+
+@router.get("/commitments", response=list[CommitmentOut], summary="本部门待核查的告知承诺")
+def commitments(request: HttpRequest) -> Any:
+    return list(selectors.commitments_to_check(user=request.user)[:500])
+
+
+@router.post("/commitments/{commitment_id}/check", response=CommitmentOut, summary="记录告知承诺的核查结果")
+def commitment_check(request: HttpRequest, commitment_id: int, payload: CheckIn) -> Any:
+    found = selectors.commitment_visible(user=request.user, pk=commitment_id)
+    if found is None:
+        raise Problem(404, gettext("没有这个承诺"))
+    return services.commitment_check(
+        official=request.user, commitment=found, passed=payload.passed, note=payload.note, request=request
+    )

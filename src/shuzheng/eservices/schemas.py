@@ -18,6 +18,7 @@ from shuzheng.eservices.choices import (
     ItemKind,
     MaterialForm,
     MaterialSource,
+    RatingDimension,
     RiskDomain,
     ServiceObject,
     Stage,
@@ -229,3 +230,77 @@ class ActionIn(Schema):
     kind: str = Field("", max_length=24, description="特别程序的种类（suspend 时）")
     organisation: int | None = Field(None, description="转办的目标部门（transfer 时）")
     data: dict[str, Any] | None = Field(None, description="补正后的申请表（correction_submit 时，可选）")
+
+
+class VersionOut(Schema):
+    number: int
+    status: str
+    created_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+    published_at: datetime.datetime | None
+    review_note: str
+
+
+class ReviewIn(Schema):
+    approve: bool = Field(description="true：发布；false：退回修改（须写明意见）")
+    note: str = Field("", max_length=4000)
+
+
+class RectificationOut(Schema):
+    status: str
+    due: datetime.date
+    called_back_at: datetime.datetime | None
+    result: str
+
+
+class RatingIn(Schema):
+    level: int = Field(ge=1, le=5, description="5 非常满意 … 1 非常不满意；2 及以下为差评，须写明原因")
+    dimensions: dict[RatingDimension, int] = Field(
+        default_factory=dict, description="分项评价：办事效率、办事指南精确度、办事便捷度、平台操作性，各 1–5"
+    )
+    text: str = Field("", max_length=1000)
+
+
+class RatingOut(Schema):
+    level: int
+    dimensions: dict[str, int]
+    text: str
+    created_at: datetime.datetime
+    rectification: RectificationOut | None = None
+
+    @staticmethod
+    def resolve_rectification(rating: Any) -> Any:
+        return getattr(rating, "rectification", None)
+
+
+class StatisticsQuery(Schema):
+    by: Literal["organisation", "item", "region", "official"] = "organisation"
+    since: datetime.date | None = None
+
+
+class StatisticsOut(Schema):
+    name: str
+    total: int
+    bad: int
+    satisfaction: float | None = Field(description="满意率：基本满意及以上所占比例")
+    level_5: int
+    level_4: int
+    level_3: int
+    level_2: int
+    level_1: int
+
+
+class CommitmentOut(Schema):
+    id: int
+    case: str | None = Field(alias="case.number")
+    item: str = Field(alias="case.item.name")
+    status: str
+    signed_at: datetime.datetime
+    verify_due: datetime.date
+    correction_due: datetime.date | None
+    note: str
+
+
+class CheckIn(Schema):
+    passed: bool = Field(description="承诺是否属实；不属实先限期整改，整改后仍不属实则撤销审批决定")
+    note: str = Field(min_length=1, max_length=4000)

@@ -208,3 +208,60 @@ def test_another_persons_case_is_not_found_by_any_operation(
         assert client.post(f"{API}/cases/{uid}/actions", action, content_type="application/json").status_code == 404
     assert Client().post(f"{API}/cases/{uid}/submit").status_code == 401
     assert not CaseMaterial.objects.exists()
+
+
+def test_items_are_submitted_and_reviewed_over_the_api(
+    cast: dict[str, Any], signed_in: Callable[[Any], Client]
+) -> None:
+    from shuzheng.eservices import services
+    from shuzheng.eservices.tests.factories import definition
+
+    version = services.item_draft_save(definition=definition(), user=cast["clerk"])
+    code = version.item.implementation_code
+    assert signed_in(cast["stranger"]).post(f"{API}/items/{code}/submit").status_code == 404
+    assert signed_in(cast["clerk"]).post(f"{API}/items/{code}/submit").json()["status"] == "review"
+    own = signed_in(cast["clerk"]).post(
+        f"{API}/items/{code}/review", {"approve": True}, content_type="application/json"
+    )
+    assert own.status_code == 403  # the clerk holds no reviewing role
+    done = signed_in(cast["reviewer"]).post(
+        f"{API}/items/{code}/review", {"approve": True}, content_type="application/json"
+    )
+    assert done.json()["status"] == "published"
+    assert Client().get(f"{API}/items/{code}").status_code == 200
+
+
+def test_rating_over_the_api_once_and_its_rectification_shown(
+    finished: Case, as_: Callable[[str], Client], cast: dict[str, Any]
+) -> None:
+    url = f"{API}/cases/{finished.uid}/rating"
+    assert as_("neighbour").post(url, {"level": 5}, content_type="application/json").status_code == 404
+    refused = as_("applicant").post(url, {"level": 2}, content_type="application/json")
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "text"
+    given = as_("applicant").post(
+        url, {"level": 2, "dimensions": {"efficiency": 1}, "text": "排队太久"}, content_type="application/json"
+    )
+    assert given.status_code == 201
+    assert given.json()["rectification"]["status"] == "open"
+    assert as_("applicant").post(url, {"level": 5}, content_type="application/json").status_code == 409
+    assert as_("clerk").get(url).json()["level"] == 2
+    assert as_("stranger").get(url).status_code == 404
+
+
+def test_commitments_are_checked_over_the_api(
+    cast: dict[str, Any], item: Any, as_: Callable[[str], Client], grant: Callable[..., Any]
+) -> None:
+    from shuzheng.eservices import selectors, services
+
+    case = services.case_submit(applicant=cast["applicant"], item=item, data=FORM, pledge=True)
+    grant(cast["clerk"], selectors.PLEDGE_VERIFY)
+    (row,) = as_("clerk").get(f"{API}/commitments").json()
+    assert row["case"] == case.number
+    assert as_("stranger").get(f"{API}/commitments").json() == []
+    url = f"{API}/commitments/{row['id']}/check"
+    assert (
+        as_("stranger").post(url, {"passed": True, "note": "属实"}, content_type="application/json").status_code == 404
+    )
+    checked = as_("clerk").post(url, {"passed": True, "note": "现场核查属实"}, content_type="application/json")
+    assert checked.json()["status"] == "verified"
