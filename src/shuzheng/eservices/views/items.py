@@ -14,6 +14,7 @@ from shuzheng.accounts.selectors import user_can
 from shuzheng.core.access import official_required
 from shuzheng.core.errors import Problem
 from shuzheng.eservices import selectors, services
+from shuzheng.eservices.views import text
 from shuzheng.eservices.workbook import items_from_workbook, items_workbook
 
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -72,7 +73,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     draft = selectors.version_open(item=found)
     if request.method == "POST" and draft is not None:
-        action, note = request.POST.get("action", ""), request.POST.get("note", "")[:4000]
+        action, note = request.POST.get("action", ""), text(request.POST, "note", 4000)
         try:
             if action == "submit":
                 services.version_submit(version=draft, user=request.user, request=request)

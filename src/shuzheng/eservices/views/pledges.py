@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from shuzheng.core.access import official_required
 from shuzheng.core.errors import Problem
 from shuzheng.eservices import selectors, services
+from shuzheng.eservices.views import text
 
 
 @official_required
@@ -31,7 +32,7 @@ def commitment(request: HttpRequest, pk: int) -> HttpResponse:
                 official=request.user,
                 commitment=found,
                 passed=request.POST.get("result") == "true",
-                note=request.POST.get("note", "")[:4000],
+                note=text(request.POST, "note", 4000),
                 request=request,
             )
         except Problem as problem:

@@ -33,6 +33,7 @@ from shuzheng.eservices.choices import (
 from shuzheng.eservices.forms import RatingForm
 from shuzheng.eservices.formschema import application_form, form_values
 from shuzheng.eservices.models import Case, ServiceItem
+from shuzheng.eservices.views import text
 
 PAGE_SIZE = 20
 
@@ -40,7 +41,7 @@ PAGE_SIZE = 20
 @login_not_required
 def items(request: HttpRequest) -> HttpResponse:
     """The catalogue, searchable, each item in the implementation for the chosen region."""
-    search = request.GET.get("q", "").strip()[:50]
+    search = text(request.GET, "q", 50)
     region = request.GET.get("region", "")
     found = (
         selectors.items_for_region(region=region, search=search)
@@ -273,7 +274,7 @@ def _act(request: HttpRequest, case: Case) -> HttpResponse:
             user=request.user,
             action=action,
             revision=int(request.POST.get("revision") or 0),
-            note=request.POST.get("note", "")[:1000],
+            note=text(request.POST, "note", 1000),
             request=request,
         )
     except Problem as problem:

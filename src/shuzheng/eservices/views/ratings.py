@@ -18,6 +18,7 @@ from shuzheng.core.errors import Problem
 from shuzheng.eservices import selectors, services
 from shuzheng.eservices.choices import RatingLevel, RectificationStatus
 from shuzheng.eservices.models import Rectification
+from shuzheng.eservices.views import text
 
 
 @official_required
@@ -32,17 +33,17 @@ def rectifications(request: HttpRequest) -> HttpResponse:
 
 
 def _act(request: HttpRequest, rectification: Rectification) -> None:
-    action, text = request.POST.get("action", ""), request.POST.get("text", "")[:4000]
+    action, note = request.POST.get("action", ""), text(request.POST, "text", 4000)
     user = request.user
     if action == "callback":
-        services.rectification_callback(official=user, rectification=rectification, note=text, request=request)
+        services.rectification_callback(official=user, rectification=rectification, note=note, request=request)
     elif action == "complete":
-        services.rectification_complete(official=user, rectification=rectification, result=text, request=request)
+        services.rectification_complete(official=user, rectification=rectification, result=note, request=request)
     elif action == "appeal":
-        services.rectification_appeal(official=user, rectification=rectification, reason=text, request=request)
+        services.rectification_appeal(official=user, rectification=rectification, reason=note, request=request)
     elif action in ("uphold", "reject"):
         services.appeal_decide(
-            reviewer=user, rectification=rectification, upheld=action == "uphold", note=text, request=request
+            reviewer=user, rectification=rectification, upheld=action == "uphold", note=note, request=request
         )
     else:
         raise Problem(400, gettext("未知的操作"))
