@@ -6,7 +6,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
-from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -16,12 +15,7 @@ from shuzheng.accounts.api import router as accounts_router
 from shuzheng.accounts.apiauth import SessionAuth, TokenAuth
 from shuzheng.catalog.api import router as catalog_router
 from shuzheng.core.api import router as core_router
-from shuzheng.core.errors import (
-    field_problem,
-    install_problem_handlers,
-    openapi_add_problem_responses,
-    openapi_refuse_nul,
-)
+from shuzheng.core.errors import install_problem_handlers, openapi_add_problem_responses
 from shuzheng.eservices.api import router as eservices_router
 from shuzheng.ingest.api import router as ingest_router
 from shuzheng.opendata.api import router as opendata_router
@@ -36,35 +30,30 @@ class _Renderer(JSONRenderer):
 
 
 class _Parser(Parser):
-    """PostgreSQL keeps no NUL character in text or JSON: a value holding one is refused at the
-    door, naming its field, rather than failing at the database."""
+    """PostgreSQL keeps no NUL character in text or JSON: in every string of a query or a JSON
+    body it becomes U+FFFD, the replacement character, before validation — lengths and every other
+    character stay as sent — so that it can never turn a request into a database error."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
-        _refuse_nul(data, "body", [])
-        return data
+        return _without_nul(super().parse_body(request))
 
     def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest) -> Any:
-        parsed = super().parse_querydict(data, list_fields, request)
-        _refuse_nul(parsed, "query", [])
-        return parsed
+        return _without_nul(super().parse_querydict(data, list_fields, request))
 
 
-def _refuse_nul(value: Any, location: str, path: list[str]) -> None:
-    if isinstance(value, str) and "\x00" in value:
-        raise field_problem(".".join(path), gettext("不能包含空字符（NUL）"), code="nul", location=location)
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
     if isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(str(key), location, path)
-            _refuse_nul(item, location, [*path, str(key)])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _refuse_nul(item, location, [*path, str(index)])
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 class _API(NinjaAPI):
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        return openapi_refuse_nul(openapi_add_problem_responses(super().get_openapi_schema(*args, **kwargs)))
+        return openapi_add_problem_responses(super().get_openapi_schema(*args, **kwargs))
 
 
 api = _API(

@@ -274,9 +274,6 @@ def _handle_validation(request: HttpRequest, exc: ValidationError) -> HttpRespon
 
 def _handle_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     cause = exc.__cause__
-    if isinstance(cause, Problem):
-        # Raised while parsing the body (a field the API's parser refuses): ninja wraps it in a 400.
-        return _handle_problem(request, cause)
     if exc.status_code == 400 and isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError, ValueError)):
         if isinstance(cause, json.JSONDecodeError):
             reason = gettext("第 %(line)d 行第 %(column)d 列附近不符合 JSON 语法") % {
@@ -393,22 +390,4 @@ def openapi_add_problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 statuses.append(404)
             for status in statuses:
                 responses.setdefault(status, {"description": _status_title(status), "content": content})
-    return schema
-
-
-# No text the API takes may hold a NUL character (PostgreSQL cannot store one; the API's parser
-# refuses it): the document says so on every string that has no stricter pattern of its own.
-NO_NUL = r"^[^\x00]*$"
-
-
-def openapi_refuse_nul(schema: Any) -> Any:
-    """Give every plain string in the document the pattern that excludes NUL."""
-    if isinstance(schema, dict):
-        if schema.get("type") == "string" and not {"pattern", "format", "enum", "const"} & schema.keys():
-            schema["pattern"] = NO_NUL
-        for value in schema.values():
-            openapi_refuse_nul(value)
-    elif isinstance(schema, list):
-        for value in schema:
-            openapi_refuse_nul(value)
     return schema
