@@ -3,9 +3,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from shuzheng.core.identifiers import is_valid_resident_id
 from shuzheng.privacy.detect import detect, fold
 from shuzheng.privacy.registry import DETECTORS
 from shuzheng.privacy.tests.identifiers import bank_cards, full_width, mobiles, resident_ids, usccs
@@ -49,6 +50,9 @@ def test_credit_codes_are_found_by_their_check_character(code: str, wrong: str) 
 @PROPERTY
 @given(bank_cards(), bank_cards(valid=False), st.sampled_from(["", " "]))
 def test_bank_cards_need_the_luhn_check(card: str, wrong: str, separator: str) -> None:
+    # One 18-digit number failing Luhn in many is a valid ID number (620000200004280006), and is
+    # rightly reported as one.
+    assume(not is_valid_resident_id(wrong))
     grouped = separator.join(card[i : i + 4] for i in range(0, len(card), 4))
     assert found(f"退款至{grouped}；原卡{wrong}已注销") == [("bank_card", grouped)]
 
