@@ -18,7 +18,7 @@ from shuzheng.eservices.models import Case, CaseEvent, CaseMaterial
 from shuzheng.eservices.tests.conftest import PDF, act, apply
 from shuzheng.eservices.tests.factories import FORM
 
-TODO = "/workbench/cases/"
+TO_DO = "/workbench/cases/"
 CASES = "/workbench/cases/all/"
 OVERDUE = "/workbench/cases/overdue/"
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -57,7 +57,7 @@ def text(response: Any) -> str:
 # --- who sees what ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [TODO, CASES])
+@pytest.mark.parametrize("url", [TO_DO, CASES])
 def test_the_lists_are_for_officials(url: str, submitted: Case, assert_access: Any, cast: dict[str, Any]) -> None:
     assert_access(
         "get",
@@ -71,12 +71,12 @@ def test_the_lists_are_for_officials(url: str, submitted: Case, assert_access: A
 
 
 def test_each_list_shows_the_department_its_own_cases(submitted: Case, as_: Callable[[str], Client]) -> None:
-    todo = text(as_("clerk").get(TODO))
+    todo = text(as_("clerk").get(TO_DO))
     for shown in (str(submitted.number), "个体工商户设立登记", "王晓梅", "受理", "待受理"):
         assert shown in todo
     assert str(submitted.number) in text(as_("clerk").get(CASES))
-    assert str(submitted.number) not in text(as_("stranger").get(TODO))
-    assert "没有待办的办件" in text(as_("stranger").get(TODO))
+    assert str(submitted.number) not in text(as_("stranger").get(TO_DO))
+    assert "没有待办的办件" in text(as_("stranger").get(TO_DO))
     assert "没有符合条件的办件" in text(as_("stranger").get(CASES))
 
 
@@ -232,12 +232,12 @@ def test_a_transfer_hands_the_case_to_the_other_department(
     assert own.status_code == 422  # not offered: one's own department
     moved = post(clerk, submitted, CaseAction.TRANSFER, note="属民政部门职责", organisation=civil.pk)
     assert moved.status_code == 302
-    assert moved["Location"] == TODO
+    assert moved["Location"] == TO_DO
     submitted.refresh_from_db()
     assert submitted.organisation == civil
     assert clerk.get(page(submitted)).status_code == 404
     assert as_("stranger").get(page(submitted)).status_code == 200
-    assert str(submitted.number) in text(as_("stranger").get(TODO))
+    assert str(submitted.number) in text(as_("stranger").get(TO_DO))
     assert "转至：杭州市民政局" in text(as_("stranger").get(page(submitted)))
 
 
@@ -251,10 +251,10 @@ def test_the_supervisor_sees_the_overdue_case(
         act(submitted, cast["clerk"], CaseAction.ACCEPT)  # due Thursday 5 November
     with on(datetime.date(2026, 11, 4)):
         assert str(submitted.number) not in text(as_("supervisor").get(OVERDUE))
-        assert "临近期限" in text(as_("clerk").get(TODO))
+        assert "临近期限" in text(as_("clerk").get(TO_DO))
     with on(datetime.date(2026, 11, 9)):
         shown = text(as_("supervisor").get(OVERDUE))
-        assert "已超期" in text(as_("clerk").get(TODO))
+        assert "已超期" in text(as_("clerk").get(TO_DO))
     assert str(submitted.number) in shown
     assert "杭州市市场监督管理局" in shown
     assert "2 个工作日" in shown  # Friday 6th and Monday 9th
@@ -299,7 +299,7 @@ def _submit(cast: dict[str, Any], item: Any, count: int) -> list[Case]:
     return [apply(cast["applicant"], item) for _ in range(count)]
 
 
-@pytest.mark.parametrize("url", [TODO, CASES])
+@pytest.mark.parametrize("url", [TO_DO, CASES])
 def test_the_lists_read_the_same_number_of_queries_for_three_cases_or_eight(
     url: str, cast: dict[str, Any], item: Any, as_: Callable[[str], Client], django_assert_num_queries: Any
 ) -> None:
@@ -325,10 +325,10 @@ def test_accepted_cases_in_the_to_do_list_read_no_more_queries(
     for case in _submit(cast, item, 3):
         act(case, cast["clerk"], CaseAction.ACCEPT)
     clerk = as_("clerk")
-    clerk.get(TODO)
+    clerk.get(TO_DO)
     with CaptureQueriesContext(connection) as three:
-        clerk.get(TODO)
+        clerk.get(TO_DO)
     for case in _submit(cast, item, 5):
         act(case, cast["clerk"], CaseAction.ACCEPT)
     with django_assert_num_queries(len(three)):
-        clerk.get(TODO)
+        clerk.get(TO_DO)
