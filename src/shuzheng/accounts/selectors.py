@@ -61,6 +61,12 @@ def memberships_of(*, user: Any) -> QuerySet[LegalPersonMember]:
     )
 
 
+def legal_person_represented(*, user: Any, uscc: str) -> LegalPerson | None:
+    """The enterprise of that credit code, if the user acts for it now."""
+    member = memberships_of(user=user).filter(legal_person__uscc=uscc.strip().upper()).first()
+    return member.legal_person if member is not None else None
+
+
 def legal_persons_visible(*, user: Any) -> QuerySet[LegalPerson]:
     return visible_to(user, LegalPerson.objects.order_by("name"), "accounts.legalperson.view")
 

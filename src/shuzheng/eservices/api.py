@@ -10,13 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext
 from ninja import File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 
-from shuzheng.accounts.selectors import memberships_of, organisation_get, user_is_official
+from shuzheng.accounts.selectors import legal_person_represented, organisation_get, user_is_official
 from shuzheng.core.errors import Problem, field_problem
 from shuzheng.core.uploads import UploadRejected
 from shuzheng.eservices import selectors, services
@@ -68,7 +67,7 @@ def item(request: HttpRequest, code: str) -> Any:
 
 
 def _department_item(request: HttpRequest, code: str) -> Any:
-    found = selectors.items_editable(user=request.user).filter(implementation_code=code).first()
+    found = selectors.item_editable(user=request.user, code=code)
     if found is None:
         raise Problem(404, gettext("没有这个事项"))
     return found
@@ -146,10 +145,9 @@ def case_create(
         raise field_problem("item", gettext("没有这个事项"), code="unknown")
     legal_person = None
     if payload.legal_person:
-        member = memberships_of(user=request.user).filter(legal_person__uscc=payload.legal_person.upper()).first()
-        if member is None:
+        legal_person = legal_person_represented(user=request.user, uscc=payload.legal_person)
+        if legal_person is None:
             raise field_problem("legal_person", gettext("您不能代表该单位申请"), code="not_member", status=403)
-        legal_person = member.legal_person
     if not payload.submit:
         case = services.case_draft_save(
             applicant=request.user, item=found, data=payload.data, legal_person=legal_person
@@ -229,19 +227,16 @@ def case_action(request: HttpRequest, uid: uuid.UUID, payload: ActionIn) -> Any:
         if target is None:
             raise field_problem("organisation", gettext("没有这个部门"), code="unknown")
         detail["organisation"] = target
-    try:
-        case = services.case_act(
-            case=case,
-            user=request.user,
-            action=payload.action,
-            revision=payload.revision,
-            note=payload.note,
-            detail=detail,
-            data=payload.data,
-            request=request,
-        )
-    except PermissionDenied as denied:
-        raise Problem(403, gettext("您不能对该办件进行此操作")) from denied
+    case = services.case_act(
+        case=case,
+        user=request.user,
+        action=payload.action,
+        revision=payload.revision,
+        note=payload.note,
+        detail=detail,
+        data=payload.data,
+        request=request,
+    )
     return _detail(case, request.user)
 
 

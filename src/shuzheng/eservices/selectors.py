@@ -16,6 +16,7 @@ from shuzheng.accounts.selectors import memberships_of, user_can, visible_to
 from shuzheng.core.workdays import WorkCalendar, work_calendar
 from shuzheng.eservices.choices import (
     BAD_RATING,
+    CaseAction,
     CaseStatus,
     CommitmentStatus,
     DeadlineWarning,
@@ -111,8 +112,10 @@ def items_editable(*, user: Any) -> QuerySet[ServiceItem]:
     )
 
 
-def item_editable(*, user: Any, pk: int) -> ServiceItem | None:
-    return items_editable(user=user).filter(pk=pk).first()
+def item_editable(*, user: Any, pk: int | None = None, code: str = "") -> ServiceItem | None:
+    """One item of the official's department, by key or by implementation code."""
+    items = items_editable(user=user)
+    return (items.filter(pk=pk) if pk is not None else items.filter(implementation_code=code)).first()
 
 
 def version_open(*, item: ServiceItem) -> ItemVersion | None:
@@ -211,6 +214,11 @@ def _warning(case: Case, today: datetime.date, calendar: WorkCalendar) -> Deadli
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("at", "pk")
+
+
+def correction_asked(*, case: Case) -> CaseEvent | None:
+    """The newest request for a correction: what the applicant is asked to put right."""
+    return case_events(case=case).filter(action=CaseAction.CORRECTION_REQUEST).last()
 
 
 def case_materials(*, case: Case, current: bool = True) -> QuerySet[CaseMaterial]:

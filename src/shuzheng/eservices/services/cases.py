@@ -503,7 +503,7 @@ def case_act(
     with transaction.atomic():
         current = Case.objects.select_related("version", "item", "applicant").get(pk=case.pk)
         if current.revision != revision:
-            raise _conflict(current)
+            raise _conflict()
         if not _may(current, user, action):
             if current.status not in transition.from_statuses:
                 raise fields_problem([("action", "not_allowed", gettext("办件当前状态不能进行此操作"))])
@@ -523,7 +523,7 @@ def case_act(
             )
         updated = Case.objects.filter(pk=current.pk, revision=revision).update(revision=F("revision") + 1, **changes)
         if not updated:
-            raise _conflict(current)
+            raise _conflict()
         status_from, step_from = current.status, current.step
         for name, value in changes.items():
             setattr(current, name, value)
@@ -535,7 +535,7 @@ def case_act(
     return current
 
 
-def _conflict(case: Case) -> Problem:
+def _conflict() -> Problem:
     return Problem(409, gettext("该办件已被他人处理或已更新，请刷新后再操作"), code="stale_revision")
 
 

@@ -265,3 +265,33 @@ def test_commitments_are_checked_over_the_api(
     )
     checked = as_("clerk").post(url, {"passed": True, "note": "现场核查属实"}, content_type="application/json")
     assert checked.json()["status"] == "verified"
+
+
+def test_an_enterprise_applies_through_its_representative_and_no_one_else(
+    cast: dict[str, Any], as_: Callable[[str], Client]
+) -> None:
+    from shuzheng.accounts.services import legal_person_register
+    from shuzheng.eservices import services
+    from shuzheng.eservices.tests.factories import definition
+
+    uscc = "91330100MA2H3X4Y6M"
+    legal_person_register(uscc=uscc, name="杭州云栖数智科技有限公司", legal_representative=cast["applicant"])
+    version = services.item_draft_save(definition=definition(service_object="enterprise"), user=cast["clerk"])
+    services.version_publish_unreviewed(version=version)
+    body = {"item": version.item.implementation_code, "data": FORM, "pledge": True, "legal_person": uscc}
+    refused = as_("neighbour").post(f"{API}/cases", body, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["field"] == "legal_person"
+    assert not Case.objects.exists()
+    made = as_("applicant").post(
+        f"{API}/cases", {**body, "legal_person": uscc.lower()}, content_type="application/json"
+    )
+    assert made.status_code == 201, made.content
+    assert Case.objects.values_list("legal_person__uscc", flat=True).get() == uscc
+
+
+def test_the_officials_lists_are_empty_for_a_citizen(submitted: Case, as_: Callable[[str], Client]) -> None:
+    for path in ("todo", "overdue", "commitments", "ratings/statistics"):
+        response = as_("applicant").get(f"{API}/{path}")
+        assert (path, response.status_code, response.json()) == (path, 200, [])
+    assert len(as_("clerk").get(f"{API}/todo").json()) == 1

@@ -158,9 +158,7 @@ def edit(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         "spec": spec,
         "form": form,
         "materials": _material_rows(case, material_errors),
-        "correction": selectors.case_events(case=case).filter(action=CaseAction.CORRECTION_REQUEST).last()
-        if case.status == CaseStatus.CORRECTION
-        else None,
+        "correction": selectors.correction_asked(case=case) if case.status == CaseStatus.CORRECTION else None,
     }
     status = 422 if request.method == "POST" else 200
     return render(request, "eservices/portal/edit.html", context, status=status)
@@ -216,8 +214,14 @@ def my_case(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
     case = _own(request, uid)
     if request.method == "POST":
         return _act(request, case)
+    return render(request, "eservices/portal/my_case.html", _case_context(request, case))
+
+
+def _case_context(request: HttpRequest, case: Case, rating_form: RatingForm | None = None) -> dict[str, Any]:
     rating = selectors.rating_of(case=case)
-    context = {
+    if rating_form is None and rating is None and case.status in services.RATEABLE:
+        rating_form = RatingForm()
+    return {
         "case": case,
         "spec": case.version.spec,
         "events": selectors.case_events(case=case),
@@ -225,9 +229,8 @@ def my_case(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         "actions": services.case_actions_open(case=case, user=request.user),
         "step": case.version.step(case.step),
         "rating": rating,
-        "rating_form": RatingForm() if rating is None and case.status in services.RATEABLE else None,
+        "rating_form": rating_form if rating is None else None,
     }
-    return render(request, "eservices/portal/my_case.html", context)
 
 
 def _rate(request: HttpRequest, case: Case) -> HttpResponse:
@@ -249,17 +252,7 @@ def _rate(request: HttpRequest, case: Case) -> HttpResponse:
         else:
             messages.success(request, gettext("感谢您的评价"))
             return redirect("eservices:my-case", case.uid)
-    context = {
-        "case": case,
-        "spec": case.version.spec,
-        "events": selectors.case_events(case=case),
-        "materials": _material_rows(case, {}),
-        "actions": [],
-        "step": None,
-        "rating": None,
-        "rating_form": form,
-    }
-    return render(request, "eservices/portal/my_case.html", context, status=422)
+    return render(request, "eservices/portal/my_case.html", _case_context(request, case, form), status=422)
 
 
 def _act(request: HttpRequest, case: Case) -> HttpResponse:
