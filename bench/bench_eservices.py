@@ -15,11 +15,12 @@ same three rows — the case already submitted and numbered, its history row, th
 same field values through the same ORM, one transaction per application, and checks nothing.
 
 Transitions: 300 steps, 75 cases each accepted and approved three times to their end with
-``case_act`` at the revision the official saw — the case read again and the official's role checked,
-the update conditional on the revision, the history row, the message and the audit record, in one
-transaction. The peer, per step, updates the case where its key and revision match (status, step,
-revision and the dates or result the step sets, worked out once beforehand) and inserts the history
-row, in one transaction. The issue's target: ours at least a quarter of the peer's rate.
+``case_act`` at the revision the official saw — the official's roles read and checked against the
+case as the view read it, the update conditional on the revision, the history row, the message and
+the audit record, in one transaction. The peer, per step, updates the case where its key and
+revision match (status, step, revision and the dates or result the step sets, worked out once
+beforehand) and inserts the history row, in one transaction. The issue's target: ours at least a
+quarter of the peer's rate.
 
 Both peers do the least any implementation must — the same rows with the same values, one
 transaction per operation (ours takes two per submission: the key is claimed and committed first),
