@@ -465,6 +465,8 @@ SHUZHENG_SHARING_PAGE_MAX = env_int("SHUZHENG_SHARING_PAGE_MAX", 100)
 # than this share (per cent) of its expected day, and at least this many.
 SHUZHENG_SHARING_ANOMALY_SHARE = env_int("SHUZHENG_SHARING_ANOMALY_SHARE", 50)
 SHUZHENG_SHARING_ANOMALY_MIN_KEYS = env_int("SHUZHENG_SHARING_ANOMALY_MIN_KEYS", 100)
+# Each grant is checked for it at most once in this many seconds (the log is sealed every second).
+SHUZHENG_SHARING_ANOMALY_CHECK_SECONDS = env_int("SHUZHENG_SHARING_ANOMALY_CHECK_SECONDS", 60)
 # How long a server process keeps what calls read of a dataset's description (fields, table,
 # masking plans), in seconds; grants are read on every call.
 SHUZHENG_SHARING_CACHE_SECONDS = env_int("SHUZHENG_SHARING_CACHE_SECONDS", 30)

@@ -7,6 +7,7 @@ from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from shuzheng.sharing import gateway, selectors, services, signing
@@ -120,6 +121,7 @@ def test_the_command_verifies_the_log_and_fails_when_it_is_not_intact(logged: li
 
 def test_a_sudden_sweep_of_distinct_keys_raises_one_anomaly(granted: Any, cast: dict[str, Any], settings: Any) -> None:
     settings.SHUZHENG_SHARING_ANOMALY_MIN_KEYS = 2
+    settings.SHUZHENG_SHARING_ANOMALY_CHECK_SECONDS = 0  # every seal checks
     granted.request.daily_calls = 4  # half a day's calls about distinct people, in an hour
     granted.request.save()
     caller = gateway.Caller(user=cast["system"], case="MZ2026-000200")
@@ -134,3 +136,23 @@ def test_a_sudden_sweep_of_distinct_keys_raises_one_anomaly(granted: Any, cast: 
     anomaly = Anomaly.objects.get()
     assert (anomaly.grant, anomaly.threshold) == (granted, 2)
     assert anomaly.distinct_keys == 3  # CHEN is outside the grant's rows: no record, no subject
+
+
+def test_a_grant_is_checked_for_anomalies_once_a_minute(granted: Any, cast: dict[str, Any], settings: Any) -> None:
+    """Counting an hour's distinct subjects is the log's heaviest query; the worker seals every
+    second, so a grant's check waits for SHUZHENG_SHARING_ANOMALY_CHECK_SECONDS to pass."""
+    settings.SHUZHENG_SHARING_ANOMALY_MIN_KEYS = 2
+    granted.request.daily_calls = 4
+    granted.request.save()
+    caller = gateway.Caller(user=cast["system"], case="MZ2026-000201")
+    gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[WANG])
+    services.calls_seal()  # checked: one person
+    for value in (LIU, CHEN):
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value])
+    gateway.verify(caller=caller, dataset=granted.dataset, values={"id_number": "330106200001011234"})
+    services.calls_seal()
+    assert not Anomaly.objects.exists()  # three people now, but the check is not due
+    cache.delete(f"sharing.anomaly.checked.{granted.pk}")  # the minute is over
+    gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[WANG])
+    services.calls_seal()
+    assert Anomaly.objects.get().distinct_keys == 3
