@@ -26,6 +26,7 @@ from bench.sharing.world import environment
 PORT = 8734
 WORKERS = 2
 CONNECTIONS = 8
+RECYCLE = 20  # one request in this many closes its connection
 
 _LUA = """
 local keys = %(keys)s
@@ -33,8 +34,18 @@ local path = "%(path)s"
 local operation = "%(operation)s"
 local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer %(token)s",
                  ["X-Purpose"] = "GT2026112900001"}
+-- One request in RECYCLE closes its connection and wrk opens a new one, which the server process
+-- with the least to do accepts first: keep-alive connections would otherwise stay wherever the
+-- first burst put them, often six of eight on one process of two, and the run would measure that.
+local closing = {}
+for name, value in pairs(headers) do closing[name] = value end
+closing["Connection"] = "close"
+local sent = 0
 local function pick() return keys[math.random(#keys)] end
 request = function()
+  sent = sent + 1
+  local chosen = headers
+  if sent %% %(recycle)d == 0 then chosen = closing end
   local body
   if operation == "verify" then
     local key = pick()
@@ -46,7 +57,7 @@ request = function()
   else
     body = '{"field": "id_number", "value": "' .. pick()[1] .. '"}'
   end
-  return wrk.format("POST", path, headers, body)
+  return wrk.format("POST", path, chosen, body)
 end
 -- wrk counts only 4xx and 5xx as errors; a redirect to a sign-in page must count too.
 local wrong = 0
@@ -140,6 +151,7 @@ class Server:
                 "path": self.path(operation),
                 "operation": operation,
                 "token": self.token,
+                "recycle": RECYCLE,
             }
             script.write_text(_LUA % values)
         # A slow answer counts in the percentiles, not as an error: wrk gives up only after 30 s.

@@ -461,6 +461,9 @@ SHUZHENG_SHARING_MIN_RATE = env_int("SHUZHENG_SHARING_MIN_RATE", 60)
 # Keys in one batch lookup, and records in one page of a query.
 SHUZHENG_SHARING_BATCH_MAX = env_int("SHUZHENG_SHARING_BATCH_MAX", 100)
 SHUZHENG_SHARING_PAGE_MAX = env_int("SHUZHENG_SHARING_PAGE_MAX", 100)
+# Each server process queues the sealing of the call log at most once in this many seconds; a
+# record waits about as long before it is chained and signed.
+SHUZHENG_SHARING_SEAL_SECONDS = env_int("SHUZHENG_SHARING_SEAL_SECONDS", 1)
 # An anomaly is raised when a consumer asks about more distinct people or enterprises in an hour
 # than this share (per cent) of its expected day, and at least this many.
 SHUZHENG_SHARING_ANOMALY_SHARE = env_int("SHUZHENG_SHARING_ANOMALY_SHARE", 50)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -374,14 +376,23 @@ def call_record(*, subjects: Sequence[str] = (), **fields: Any) -> CallRecord:
     return record
 
 
-def _seal_soon() -> None:
-    # One sealing task per second at most, whatever the rate of calls: the task seals every
-    # record waiting, so a burst of calls is chained and signed in one batch (group commit). It
-    # runs when the second is over, so the calls that found it queued are sealed by it too.
-    if cache.add("sharing.seal.queued", 1, timeout=1):
-        from shuzheng.sharing.tasks import seal
+_seal_queued_at = -math.inf  # when this process last queued the sealing task (monotonic clock)
 
-        seal.apply_async(countdown=1)
+
+def _seal_soon() -> None:
+    # Each server process queues one sealing task per SHUZHENG_SHARING_SEAL_SECONDS at most,
+    # whatever its rate of calls, and decides so without asking anyone (a shared flag would cost
+    # every call a round trip to the cache). The task runs when that time is over and seals every
+    # record waiting, so the calls this process answers meanwhile are sealed by it too; a burst of
+    # calls is chained and signed in one batch (group commit).
+    global _seal_queued_at
+    every, now = settings.SHUZHENG_SHARING_SEAL_SECONDS, time.monotonic()
+    if now - _seal_queued_at < every:
+        return
+    _seal_queued_at = now
+    from shuzheng.sharing.tasks import seal
+
+    seal.apply_async(countdown=every)
 
 
 def _canonical(record: CallRecord, subjects: Sequence[str]) -> bytes:

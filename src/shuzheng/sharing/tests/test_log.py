@@ -156,3 +156,28 @@ def test_a_grant_is_checked_for_anomalies_once_a_minute(granted: Any, cast: dict
     gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[WANG])
     services.calls_seal()
     assert Anomaly.objects.get().distinct_keys == 3
+
+
+def test_a_server_process_queues_the_sealing_once_a_period(
+    granted: Any,
+    cast: dict[str, Any],
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """No shared flag on the call's path: the process queues the task itself, once per
+    SHUZHENG_SHARING_SEAL_SECONDS, and that task (run at once here: Celery is eager in tests)
+    seals what is waiting; the next call's record waits for the next period's task."""
+    settings.SHUZHENG_SHARING_SEAL_SECONDS = 60
+    monkeypatch.setattr(services, "_seal_queued_at", -60.0)
+    caller = gateway.Caller(user=cast["system"], case="MZ2026-000202")
+    for value in (WANG, LIU):
+        with django_capture_on_commit_callbacks(execute=True):
+            gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[value])
+    first, second = CallRecord.objects.order_by("pk")
+    assert first.seq is not None
+    assert second.seq is None  # within the period: no second task
+    monkeypatch.setattr(services, "_seal_queued_at", services._seal_queued_at - 60)  # the period is over
+    with django_capture_on_commit_callbacks(execute=True):
+        gateway.lookup(caller=caller, dataset=granted.dataset, key_field="id_number", values=[WANG])
+    assert not CallRecord.objects.filter(seq__isnull=True).exists()
