@@ -3,7 +3,7 @@
 gunicorn (2 processes × 4 threads) serves the platform on PostgreSQL with Redis for the rate
 counters, and a Celery worker seals the call log; the warehouse holds a million people
 (bench/sharing/world.py). wrk, from a process of its own, keeps 8 connections busy for 10 s per
-run; runs alternate between our operation and the bare endpoint, three each after a warm-up. The
+run; runs alternate between our operation and the bare endpoint, five each after a warm-up. The
 table's times are seconds per request (1 / req/s); the lines below it give req/s and the
 50th/95th/99th percentile latencies.
 
@@ -75,7 +75,7 @@ def cases() -> list[Case]:
             lambda operation=operation: _runner(operation),  # type: ignore[misc]
             lambda operation=operation: _runner("bare", against=operation),  # type: ignore[misc]
             peer_name="bare ninja endpoint, same lookup",
-            repeat=3,
+            repeat=5,
             target=target,
             details=_details(operation),  # type: ignore[arg-type]
         )

@@ -27,8 +27,12 @@ def grant_in_force(*, consumer_id: int | None, dataset: Any) -> Grant | None:
     included: the caller is told why it may not call)."""
     if consumer_id is None:
         return None
-    # Read on every call, so nothing but the grant's own row (at most one is not revoked).
-    return Grant.objects.filter(consumer_id=consumer_id, dataset=dataset).exclude(status=GrantStatus.REVOKED).first()
+    # Read on every call, so nothing but the grant's own row: at most one is not revoked (a unique
+    # constraint), so ``get`` needs no ordering, which ``first`` would compile and PostgreSQL sort.
+    try:
+        return Grant.objects.exclude(status=GrantStatus.REVOKED).get(consumer_id=consumer_id, dataset=dataset)
+    except Grant.DoesNotExist:
+        return None
 
 
 def _requests() -> QuerySet[ShareRequest]:
