@@ -52,7 +52,7 @@ def test_restricted_opening_from_application_to_decision(
 ) -> None:
     from shuzheng.catalog import services as catalog
     from shuzheng.opendata import services
-    from shuzheng.opendata.tests.factories import FIELDS, ROWS
+    from shuzheng.opendata.tests.factories import FIELDS, ROWS, release_checked
     from shuzheng.opendata.tests.test_ckan import payload
 
     data = payload("个体工商户经营者信息", grade="L3", open_type="restricted", share_type="conditional")
@@ -62,10 +62,11 @@ def test_restricted_opening_from_application_to_decision(
         fields=FIELDS,
         code="330100-000050",
     )
-    catalog.resource_load_rows(dataset=dataset, name="经营者清单", rows=ROWS)
+    catalog.resource_load_rows(dataset=dataset, name="经营者清单", rows=[{**row, "staff": 3} for row in ROWS])
     make_user("wang", name="王晓梅")
     officer = make_user("qian", kind="official", name="钱立群")
     grant(officer, services.VIEW, services.DECIDE)
+    release_checked(dataset, officer, grant)  # personal data: approved only after a passing check
 
     page.goto(f"{live_server.url}/open/datasets/{dataset.name}/")
     page.get_by_test_id("apply").click()

@@ -195,6 +195,11 @@ def application_decide(
         raise OpenDataInvalid([("", "own_application", gettext("不能审核自己提交的申请"))])
     if not approve and not reason.strip():
         raise OpenDataInvalid([("reason", "required", gettext("不予批准须写明理由"))])
+    if approve and privacy.release_check_missing(dataset=application.dataset):
+        # The data leaves for the applicant's own systems: k-anonymity and l-diversity are checked
+        # on what would leave, by the department's data officer, before any approval.
+        message = gettext("该数据资源含个人信息，须先在“个人信息保护”中通过发布前检查（k-匿名、l-多样性），才能批准")
+        raise OpenDataInvalid([("", "release_check", message)])
     now = timezone.now()
     application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REFUSED
     application.decided_by = official

@@ -147,6 +147,12 @@ def release_check_passing(*, dataset: Any) -> ReleaseCheck | None:
     return latest if latest is not None and latest.passed else None
 
 
+def release_check_missing(*, dataset: Any) -> bool:
+    """Whether releasing ``dataset`` (restricted opening, an extract) must wait for a release
+    check: it has fields about persons and its newest check did not pass, or none was made."""
+    return dataset.fields.filter(identifies_person=True).exists() and release_check_passing(dataset=dataset) is None
+
+
 def releases_of(*, dataset: Any | None = None) -> QuerySet[Release]:
     releases = Release.objects.select_related("dataset", "released_by")
     return releases if dataset is None else releases.filter(dataset=dataset)

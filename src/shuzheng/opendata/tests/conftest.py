@@ -7,7 +7,7 @@ import pytest
 
 from shuzheng.catalog import services as catalog
 from shuzheng.opendata import services
-from shuzheng.opendata.tests.factories import FIELDS, ROWS
+from shuzheng.opendata.tests.factories import FIELDS, ROWS, release_checked
 from shuzheng.opendata.tests.test_ckan import payload
 
 
@@ -42,6 +42,7 @@ def world(
     )
     for user in (officer, elsewhere):
         grant(user, services.VIEW, services.DECIDE)
+    release_checked(restricted, officer, grant)
     return {
         "restricted": restricted,
         "open": opened,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from shuzheng.opendata import services
+from shuzheng.privacy import selectors as privacy_selectors
+from shuzheng.privacy import services as privacy
 
 FIELDS: list[dict[str, Any]] = [
     {"name": "uscc", "label": "统一社会信用代码", "data_type": "string", "grade": "L1"},
@@ -48,3 +50,12 @@ def approved(world: dict[str, Any]) -> Any:
     return services.application_decide(
         official=world["officer"], application=application, approve=True, reason="同意，限学术研究使用"
     )
+
+
+def release_checked(dataset: Any, officer: Any, grant: Any) -> Any:
+    """The department's data officer has checked the release: the three operators share one staff
+    count, so that quasi-identifier forms one class of three (k = 3 passes)."""
+    grant(officer, privacy_selectors.CLASSIFY)
+    check = privacy.release_check(user=officer, dataset=dataset, quasi_identifiers=["staff"], k=3)
+    assert check.passed, check.report
+    return check

@@ -14,8 +14,10 @@ from django.utils import timezone
 from shuzheng.core.selectors import audit_events
 from shuzheng.core.workdays import add_working_days
 from shuzheng.opendata import selectors, services
+from shuzheng.opendata.choices import ApplicationStatus
 from shuzheng.opendata.tests.factories import application_body, approved, submit
 from shuzheng.privacy import selectors as privacy
+from shuzheng.privacy import services as privacy_services
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/opendata/"
@@ -244,3 +246,30 @@ def test_field_treatments_follow_the_grade(world: dict[str, Any]) -> None:
         "staff": "keep",
     }
     assert plan["mobile"][1].kind == "mobile"  # from its label, until the dataset is classified
+
+
+def test_personal_data_is_approved_only_after_a_passing_release_check(world: dict[str, Any]) -> None:
+    """A release check that fails (each operator alone in the class of their name) blocks the
+    approval, whatever earlier check passed; a passing one after it lets the approval through."""
+    failing = privacy_services.release_check(
+        user=world["officer"], dataset=world["restricted"], quasi_identifiers=["operator_name"], k=3
+    )
+    assert not failing.passed
+    application = submit(world)
+    with pytest.raises(services.OpenDataInvalid) as refused:
+        services.application_decide(official=world["officer"], application=application, approve=True, reason="同意")
+    assert refused.value.problems[0][1] == "release_check"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.SUBMITTED
+    # Refusing needs no check: nothing leaves.
+    privacy_services.release_check(user=world["officer"], dataset=world["restricted"], quasi_identifiers=["staff"], k=3)
+    decided = services.application_decide(
+        official=world["officer"], application=application, approve=True, reason="同意"
+    )
+    assert decided.status == ApplicationStatus.APPROVED
+
+
+def test_a_dataset_without_personal_data_needs_no_release_check(world: dict[str, Any]) -> None:
+    assert not privacy.release_check_missing(dataset=world["open"])
+    privacy.release_checks_for(dataset=world["restricted"]).delete()
+    assert privacy.release_check_missing(dataset=world["restricted"])

@@ -10,6 +10,7 @@ from django.test import Client
 
 from shuzheng.opendata import selectors, services
 from shuzheng.opendata.tests.factories import application_body, approved, submit
+from shuzheng.privacy import selectors as privacy
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,20 @@ def test_the_inbox_lists_pending_first_by_deadline(world: dict[str, Any]) -> Non
     pending, _ = services.application_submit(applicant=world["stranger"], dataset=world["restricted"], **data)
     listed = list(selectors.applications_for_department(user=world["officer"]))
     assert listed == [pending, decided]
+
+
+def test_the_officer_is_told_to_check_the_release_first(
+    world: dict[str, Any], signed_in: Callable[[Any], Client]
+) -> None:
+    privacy.release_checks_for(dataset=world["restricted"]).delete()
+    application = submit(world)
+    client = signed_in(world["officer"])
+    url = f"/workbench/open-applications/{application.number}/"
+    page = client.get(url)
+    assert 'data-testid="release-check-missing"' in page.content.decode()
+    assert f"/workbench/privacy/datasets/{world['restricted'].code}/" in page.content.decode()
+    answer = client.post(url, {"action": "approve", "reason": "同意"})
+    assert answer.status_code == 200
+    assert "须先在“个人信息保护”中通过发布前检查" in answer.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
