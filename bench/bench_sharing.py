@@ -10,8 +10,10 @@ table's times are seconds per request (1 / req/s); the lines below it give req/s
 The bare endpoint (bench/sharing/urls.py) is a django-ninja operation with no authentication that
 looks the key up through the same warehouse index and returns every field. The governed lookup
 adds the token, the grant (fields, rows, period, rate and daily quota), masking by the privacy
-engine and the call record, written in one transaction before the answer (two inserts, so that
-no record is ever lost) and chained and signed in batches by the worker, off the request's path.
+engine and the call record: one INSERT, committed before the answer so that no record is ever
+lost, then chained and signed in batches by the worker, off the request's path (each server
+process queues the sealing at most once a second, without asking anyone). wrk closes one
+connection in twenty (bench/sharing/load.py) so that the two server processes share the load.
 """
 
 from __future__ import annotations
