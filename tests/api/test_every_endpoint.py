@@ -41,6 +41,7 @@ PATH_SAMPLES = {
     "uid": "6f1c2a34-5b6d-4e7f-8a9b-0c1d2e3f4a5b",
     "material_uid": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     "commitment_id": "1",
+    "rectification_id": "1",
 }
 
 

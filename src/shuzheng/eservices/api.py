@@ -22,6 +22,7 @@ from shuzheng.eservices import selectors, services
 from shuzheng.eservices.models import Case
 from shuzheng.eservices.schemas import (
     ActionIn,
+    AppealReviewIn,
     CaseIn,
     CaseOut,
     CaseQuery,
@@ -34,8 +35,11 @@ from shuzheng.eservices.schemas import (
     ItemQuery,
     ItemSummaryOut,
     MaterialOut,
+    NoteIn,
     RatingIn,
     RatingOut,
+    RectificationHandleOut,
+    RectificationQuery,
     ReviewIn,
     StatisticsOut,
     StatisticsQuery,
@@ -267,6 +271,72 @@ def rating_get(request: HttpRequest, uid: uuid.UUID) -> Any:
 @router.get("/ratings/statistics", response=list[StatisticsOut], summary="好差评统计（本地区，复核人员）")
 def rating_statistics(request: HttpRequest, query: Query[StatisticsQuery]) -> Any:
     return selectors.rating_statistics(user=request.user, by=query.by, since=query.since)
+
+
+@router.get("/rectifications", response=list[RectificationHandleOut], summary="本部门收到的差评及整改（待整改的在前）")
+def rectifications(request: HttpRequest, query: Query[RectificationQuery]) -> Any:
+    return list(selectors.rectifications_for(user=request.user, status=query.status or "")[:500])
+
+
+@router.get("/appeals", response=list[RectificationHandleOut], summary="待复核的差评申诉（本地区，复核人员）")
+def appeals(request: HttpRequest) -> Any:
+    return list(selectors.appeals_to_review(user=request.user)[:500])
+
+
+def _rectification(request: HttpRequest, rectification_id: int) -> Any:
+    found = selectors.rectification_visible(user=request.user, pk=rectification_id)
+    if found is None:
+        raise Problem(404, gettext("没有这条差评整改"))
+    return found
+
+
+@router.post(
+    "/rectifications/{rectification_id}/callback", response=RectificationHandleOut, summary="记录对申请人的回访"
+)
+def rectification_callback(request: HttpRequest, rectification_id: int, payload: NoteIn) -> Any:
+    return services.rectification_callback(
+        official=request.user,
+        rectification=_rectification(request, rectification_id),
+        note=payload.note,
+        request=request,
+    )
+
+
+@router.post(
+    "/rectifications/{rectification_id}/complete",
+    response=RectificationHandleOut,
+    summary="办结整改（须先回访；整改结果告知申请人）",
+)
+def rectification_complete(request: HttpRequest, rectification_id: int, payload: NoteIn) -> Any:
+    return services.rectification_complete(
+        official=request.user,
+        rectification=_rectification(request, rectification_id),
+        result=payload.note,
+        request=request,
+    )
+
+
+@router.post(
+    "/rectifications/{rectification_id}/appeal", response=RectificationHandleOut, summary="对恶意或错误差评提出申诉"
+)
+def rectification_appeal(request: HttpRequest, rectification_id: int, payload: NoteIn) -> Any:
+    return services.rectification_appeal(
+        official=request.user,
+        rectification=_rectification(request, rectification_id),
+        reason=payload.note,
+        request=request,
+    )
+
+
+@router.post("/rectifications/{rectification_id}/review", response=RectificationHandleOut, summary="复核差评申诉")
+def appeal_review(request: HttpRequest, rectification_id: int, payload: AppealReviewIn) -> Any:
+    return services.appeal_decide(
+        reviewer=request.user,
+        rectification=_rectification(request, rectification_id),
+        upheld=payload.upheld,
+        note=payload.note,
+        request=request,
+    )
 
 
 @router.get("/commitments", response=list[CommitmentOut], summary="本部门待核查的告知承诺")

@@ -19,6 +19,7 @@ from shuzheng.eservices.choices import (
     MaterialForm,
     MaterialSource,
     RatingDimension,
+    RectificationStatus,
     RiskDomain,
     ServiceObject,
     Stage,
@@ -288,6 +289,37 @@ class StatisticsOut(Schema):
     level_3: int
     level_2: int
     level_1: int
+
+
+class RectificationHandleOut(Schema):
+    """A bad rating as the handling department and the reviewer see it."""
+
+    id: int
+    case: str | None = Field(alias="rating.case.number")
+    case_uid: uuid.UUID = Field(alias="rating.case.uid")
+    item: str = Field(alias="rating.case.item.name")
+    level: int = Field(alias="rating.level")
+    text: str = Field(alias="rating.text")
+    status: RectificationStatus
+    due: datetime.date
+    called_back_at: datetime.datetime | None
+    callback_note: str
+    result: str
+    appeal_reason: str
+    appeal_note: str
+
+
+class RectificationQuery(Schema):
+    status: RectificationStatus | None = None
+
+
+class NoteIn(Schema):
+    note: str = Field(min_length=1, max_length=4000)
+
+
+class AppealReviewIn(Schema):
+    upheld: bool = Field(description="true：申诉成立，该评价不计入统计；false：驳回，部门须整改")
+    note: str = Field(min_length=1, max_length=4000)
 
 
 class CommitmentOut(Schema):

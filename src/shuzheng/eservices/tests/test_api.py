@@ -10,6 +10,7 @@ from django.test import Client
 from shuzheng.core.selectors import audit_events
 from shuzheng.eservices.choices import CaseAction, CaseStatus
 from shuzheng.eservices.models import Case, CaseMaterial
+from shuzheng.eservices.tests.conftest import bad
 from shuzheng.eservices.tests.factories import FORM
 
 API = "/api/v1/eservices"
@@ -247,6 +248,35 @@ def test_rating_over_the_api_once_and_its_rectification_shown(
     assert as_("applicant").post(url, {"level": 5}, content_type="application/json").status_code == 409
     assert as_("clerk").get(url).json()["level"] == 2
     assert as_("stranger").get(url).status_code == 404
+
+
+def test_a_bad_rating_is_rectified_and_appealed_over_the_api(
+    finished: Case, handler: Any, reviewer: Any, as_: Callable[[str], Client], cast: dict[str, Any]
+) -> None:
+    """The department lists its bad ratings, calls back, appeals; the region's reviewer rejects the
+    appeal; the department rectifies. Another department's handler and the applicant find nothing."""
+    rectification = bad(cast, finished).rectification
+    base = f"{API}/rectifications/{rectification.pk}"
+
+    def post(who: str, action: str, body: dict[str, Any]) -> Any:
+        return as_(who).post(f"{base}/{action}", body, content_type="application/json")
+
+    (row,) = as_("clerk").get(f"{API}/rectifications", {"status": "open"}).json()
+    assert (row["id"], row["case_uid"], row["level"], row["status"]) == (rectification.pk, str(finished.uid), 2, "open")
+    assert as_("stranger").get(f"{API}/rectifications").json() == []
+    for who in ("stranger", "applicant"):
+        assert post(who, "callback", {"note": "已回访"}).status_code == 404
+    assert post("clerk", "complete", {"note": "已整改"}).status_code == 422  # call back first
+    assert post("clerk", "callback", {"note": "电话回访，申请人同意"}).json()["called_back_at"]
+    assert post("clerk", "appeal", {"note": "评价内容与本办件无关"}).json()["status"] == "appealed"
+    assert [row["id"] for row in as_("supervisor").get(f"{API}/appeals").json()] == [rectification.pk]
+    assert as_("clerk").get(f"{API}/appeals").json() == []
+    assert post("clerk", "review", {"upheld": True, "note": "同意"}).status_code == 403  # not a reviewer
+    rejected = post("supervisor", "review", {"upheld": False, "note": "核实为窗口答复不清，申诉不成立"})
+    assert (rejected.json()["status"], rejected.json()["appeal_note"]) == ("open", "核实为窗口答复不清，申诉不成立")
+    done = post("clerk", "complete", {"note": "已对窗口人员开展一次性告知培训"})
+    assert done.json()["status"] == "done"
+    assert as_("applicant").get(f"{API}/cases/{finished.uid}/rating").json()["rectification"]["status"] == "done"
 
 
 def test_commitments_are_checked_over_the_api(
