@@ -444,15 +444,24 @@ class _Served:
             return []
         status = path.stat()  # a loader renames a new file into place: a new inode and time
         copy = self._copy(table, f"{status.st_ino}_{status.st_mtime_ns}", field)
+        # Names here are checked names (``lookup``), never callers' text; values are parameters.
         selected = ", ".join(f'"{column}"' for column in columns)
-        conditions = [f'"{field}" IN ({", ".join("?" * len(values))})']
+        key = f'"{field}" IN ({", ".join("?" * len(values))})'
         parameters: list[Any] = list(values)
+        conditions = []
         for name, allowed in row_filter.items():
             conditions.append(f'CAST("{name}" AS VARCHAR) IN ({", ".join("?" * len(allowed))})')
             parameters += list(allowed)
+        if conditions:
+            # DuckDB reads through the index only when the key is the whole condition: with the row
+            # filter beside it, it scanned the million rows (2.8 ms instead of 0.3). A materialised
+            # CTE keeps the filter on what the index found.
+            found = f'SELECT * FROM "{copy}" WHERE {key}'  # noqa: S608
+            sql = f"WITH hit AS MATERIALIZED ({found}) SELECT {selected} FROM hit WHERE {' AND '.join(conditions)}"  # noqa: S608
+        else:
+            sql = f'SELECT {selected} FROM "{copy}" WHERE {key}'  # noqa: S608
         cursor = self.connection.cursor()  # one per call: a cursor is a connection of its own thread
         try:
-            sql = f'SELECT {selected} FROM "{copy}" WHERE {" AND ".join(conditions)}'  # noqa: S608 (checked names)
             result = cursor.execute(sql, parameters)
             names = [description[0] for description in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
