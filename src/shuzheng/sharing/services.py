@@ -461,8 +461,8 @@ _SEALS_PER_STATEMENT = 1000  # 7 parameters a row, within SQLite's 32,766
 def _seals_write(batch: Sequence[CallRecord]) -> None:
     """Write the batch's seals in one UPDATE … FROM (VALUES …) per thousand records. Django's
     bulk_update builds a CASE of every record for every column, which cost the sealing worker
-    2 ms of CPU a record and took it from the server answering the calls; this costs a few µs.
-    PostgreSQL and SQLite both name the columns of a VALUES list column1, column2, …."""
+    2 ms of CPU a record and took it from the server answering the calls; the whole seal now costs
+    about 0.3 ms a record. PostgreSQL and SQLite both name a VALUES list's columns column1, …."""
     table = connection.ops.quote_name(CallRecord._meta.db_table)
     assignments = ", ".join(
         f"{connection.ops.quote_name(name)} = v.column{n}" for n, name in enumerate(_SEAL_COLUMNS, start=2)
