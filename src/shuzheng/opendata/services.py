@@ -298,14 +298,16 @@ def report_submit(
 
 
 def restricted_plan(*, application: AccessApplication) -> Any:
-    """How each approved field reaches the applicant: the privacy engine's opening policy by grade.
-    Pseudonyms are keyed to the application: its records join among themselves, not with another's."""
-    return privacy.masking_plan(
+    """How each approved field reaches the applicant: the privacy engine's opening policy by grade,
+    with the generalisations the dataset's release check passed with. Pseudonyms are keyed to the
+    application: its records join among themselves, not with another's."""
+    plan = privacy.masking_plan(
         dataset=application.dataset,
         channel="open",
         domain=f"opendata.application.{application.pk}",
         fields=[field.name for field in requestable_fields(application.dataset) if field.name in application.fields],
     )
+    return privacy.plan_as_checked(plan, dataset=application.dataset)
 
 
 def field_treatments(*, application: AccessApplication) -> list[tuple[Any, str]]:

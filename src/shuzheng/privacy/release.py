@@ -84,11 +84,14 @@ def evaluate(
         name: (Treatment(how["method"], how.get("params", {})), Applied(kind=q.kinds.get(name), today=q.today))
         for name, how in generalisations.items()
     }
-    released = mask_table(table.select(*q.quasi_identifiers, *q.sensitive), plan)
+    # ``_all`` keeps one column (and one group) when every quasi-identifier is withheld.
+    released = mask_table(table.select(*q.quasi_identifiers, *q.sensitive, _all=ibis.literal(0)), plan)
     metrics: dict[str, Any] = {"n": released.count()}
     for index, name in enumerate(q.sensitive):
         metrics[f"l{index}"] = released[name].nunique()
-    groups = released.group_by(list(q.quasi_identifiers)).aggregate(**metrics)
+    # A withheld quasi-identifier leaves the table: it tells no record apart any more.
+    kept = [name for name in q.quasi_identifiers if name in released.columns]
+    groups = released.group_by(kept or ["_all"]).aggregate(**metrics)
     small = groups.n < q.k
     undiverse = ibis.literal(False)
     for index in range(len(q.sensitive)):
@@ -103,9 +106,9 @@ def evaluate(
     counts = {name: int(totals[name][0].as_py() or 0) for name in totals.column_names}
     rows: list[dict[str, Any]] = []
     if sample and (counts["small_rows"] or counts["undiverse_rows"]):
-        failing = groups.filter(small | undiverse).order_by([groups.n, *q.quasi_identifiers]).limit(SAMPLE_GROUPS)
+        failing = groups.filter(small | undiverse).order_by([groups.n, *kept]).limit(SAMPLE_GROUPS)
         rows = [
-            {"values": {name: _plain(row[name]) for name in q.quasi_identifiers}, "records": int(row["n"])}
+            {"values": {name: _plain(row.get(name)) for name in q.quasi_identifiers}, "records": int(row["n"])}
             for row in failing.to_pyarrow().to_pylist()
         ]
     return Outcome(sample=rows, **counts)

@@ -14,7 +14,7 @@ from shuzheng.catalog import services as catalog
 from shuzheng.privacy import policies
 from shuzheng.privacy.choices import ProposalStatus
 from shuzheng.privacy.detect import detect
-from shuzheng.privacy.masking import METHODS, Applied, Plan, Treatment, mask_batches, mask_record
+from shuzheng.privacy.masking import METHODS, SUPPRESS, Applied, Plan, Treatment, mask_batches, mask_record
 from shuzheng.privacy.models import FieldProposal, MaskingPolicy, Release, ReleaseCheck
 from shuzheng.privacy.registry import DETECTORS, Finding
 
@@ -145,6 +145,20 @@ def release_check_passing(*, dataset: Any) -> ReleaseCheck | None:
     """The newest release check of ``dataset`` if it passed: what a release must have."""
     latest = ReleaseCheck.objects.filter(dataset=dataset).first()
     return latest if latest is not None and latest.passed else None
+
+
+def plan_as_checked(plan: Plan, *, dataset: Any) -> Plan:
+    """``plan`` with the generalisations of the dataset's passing release check on its
+    quasi-identifiers: what leaves is what was checked (a field the policy withholds stays
+    withheld; fields checked as they are may only be coarsened by the policy, which keeps k)."""
+    check = release_check_passing(dataset=dataset)
+    if check is None:
+        return plan
+    result = dict(plan)
+    for name, how in check.generalisations.items():
+        if name in result and result[name][0].method != SUPPRESS:
+            result[name] = (Treatment(how["method"], how.get("params", {})), result[name][1])
+    return result
 
 
 def release_check_missing(*, dataset: Any) -> bool:

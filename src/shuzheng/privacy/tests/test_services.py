@@ -133,6 +133,22 @@ def test_a_unique_combination_blocks_the_release_until_the_suggestion_is_applied
     assert selectors.release_check_passing(dataset=register) == again
 
 
+def test_a_withheld_quasi_identifier_tells_no_record_apart(register: Any, cast: dict[str, Any]) -> None:
+    """Withheld, a quasi-identifier leaves the grouping (and the failing groups' sample); withheld
+    all, every record falls in one group."""
+    officer = cast["officer"]
+    partly = services.release_check(
+        user=officer, dataset=register, quasi_identifiers=QUASI, generalisations={"birth": {"method": "suppress"}}
+    )
+    assert all(group["values"]["birth"] is None for group in partly.report["outcome"]["sample"])
+    everything = {name: {"method": "suppress"} for name in QUASI}
+    withheld = services.release_check(
+        user=officer, dataset=register, quasi_identifiers=QUASI, generalisations=everything
+    )
+    assert withheld.passed
+    assert withheld.report["outcome"]["small_groups"] == 0
+
+
 def test_release_checks_refuse_bad_questions(register: Any, cast: dict[str, Any]) -> None:
     with pytest.raises(services.PrivacyInvalid) as refused:
         services.release_check(user=cast["officer"], dataset=register, quasi_identifiers=["nope"], sensitive=[], k=1)
