@@ -148,10 +148,11 @@ def release_check_passing(*, dataset: Any) -> ReleaseCheck | None:
 
 
 def plan_as_checked(plan: Plan, *, dataset: Any) -> Plan:
-    """``plan`` with the generalisations of the dataset's passing release check on its
+    """``plan`` with the generalisations of the dataset's newest passing release check on its
     quasi-identifiers: what leaves is what was checked (a field the policy withholds stays
-    withheld; fields checked as they are may only be coarsened by the policy, which keeps k)."""
-    check = release_check_passing(dataset=dataset)
+    withheld; fields checked as they are may only be coarsened by the policy, which keeps k). The
+    newest *passing* one: a failed check run later must not strip an approved use's generalisations."""
+    check = ReleaseCheck.objects.filter(dataset=dataset, passed=True).first()
     if check is None:
         return plan
     result = dict(plan)

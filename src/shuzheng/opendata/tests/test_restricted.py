@@ -293,3 +293,8 @@ def test_what_leaves_is_what_the_release_check_passed(world: dict[str, Any]) -> 
     page = services.restricted_rows_read(application=application, limit=10, offset=0)
     assert page.rows
     assert all("address" not in row for row in page.rows)
+    # A failing check run afterwards does not strip the approved use's generalisation.
+    privacy_services.release_check(
+        user=world["officer"], dataset=world["restricted"], quasi_identifiers=["operator_name"], k=3
+    )
+    assert services.restricted_plan(application=application)["address"][0].method == "suppress"
