@@ -56,7 +56,8 @@ def items(request: HttpRequest, query: Query[ItemQuery]) -> Any:
     return list(selectors.items_published(search=query.search)[:500])
 
 
-@router.post("/items/import", response={201: ImportOut}, summary="导入事项（本部门，保存为草稿，全部成功或全部不导入）")
+# Posted to the catalogue itself: a path of its own under /items/ would be taken for an item's code.
+@router.post("/items", response={201: ImportOut}, summary="导入事项（本部门，保存为草稿，全部成功或全部不导入）")
 def items_import(request: HttpRequest, payload: list[ItemDef]) -> Any:
     definitions = [definition.model_dump(mode="json", by_alias=True) for definition in payload]
     return 201, {"drafts": len(services.items_import(definitions=definitions, user=request.user))}

@@ -37,21 +37,27 @@ def test_the_catalogue_and_the_guide_are_public(item: Any) -> None:
     assert client.get(f"{API}/items/nothing").status_code == 404
 
 
+def test_any_code_names_an_item_even_one_spelt_like_an_action(db: None, client: Client) -> None:
+    """Import is posted to the catalogue, so no code under /items/ is taken by another route."""
+    for code in ("import", "export"):
+        assert client.get(f"{API}/items/{code}").status_code == 404
+
+
 def test_export_gives_back_what_import_takes(item: Any, as_: Callable[[str], Client], cast: dict[str, Any]) -> None:
     exported = as_("clerk").get(f"{API}/items/{item.implementation_code}/export").json()
     exported["name"] = "个体工商户设立登记（试行）"
-    response = as_("clerk").post(f"{API}/items/import", [exported], content_type="application/json")
+    response = as_("clerk").post(f"{API}/items", [exported], content_type="application/json")
     assert response.status_code == 201, response.content
     assert item.versions.count() == 2
     # Another department may not import into this one's items.
-    assert as_("stranger").post(f"{API}/items/import", [exported], content_type="application/json").status_code == 403
+    assert as_("stranger").post(f"{API}/items", [exported], content_type="application/json").status_code == 403
 
 
 def test_an_import_with_one_bad_item_imports_nothing(item: Any, as_: Callable[[str], Client]) -> None:
     exported = as_("clerk").get(f"{API}/items/{item.implementation_code}/export").json()
     good = {**exported, "basic_code": "000120001001"}
     bad = {**exported, "basic_code": "000120001002", "promised_days": 99}
-    response = as_("clerk").post(f"{API}/items/import", [good, bad], content_type="application/json")
+    response = as_("clerk").post(f"{API}/items", [good, bad], content_type="application/json")
     assert response.status_code == 422
     assert response["Content-Type"].startswith("application/problem+json")
     assert item.versions.count() == 1
