@@ -13,6 +13,7 @@ from shuzheng.accounts.selectors import visible_to
 from shuzheng.opendata.choices import ApplicationStatus
 from shuzheng.opendata.models import AccessApplication, UsageDaily
 from shuzheng.opendata.services import VIEW
+from shuzheng.privacy import selectors as privacy
 
 
 def _applications() -> QuerySet[AccessApplication]:
@@ -47,6 +48,14 @@ def application_for_key(*, token: Any, dataset_name: str) -> AccessApplication |
 
 def application_overdue(application: AccessApplication) -> bool:
     return application.status == ApplicationStatus.SUBMITTED and application.due_on < timezone.localdate()
+
+
+def application_awaits_release_check(application: AccessApplication) -> bool:
+    """Whether the application cannot be approved yet: its dataset holds fields about persons and
+    has no passing release check (the officer's page says so before anyone clicks 批准)."""
+    return application.status == ApplicationStatus.SUBMITTED and privacy.release_check_missing(
+        dataset=application.dataset
+    )
 
 
 def usage_totals(*, dataset: Any = None, datasets: Any = None, days: int | None = None) -> dict[str, int]:

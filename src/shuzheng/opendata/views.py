@@ -33,7 +33,6 @@ from shuzheng.core.selectors import region_get
 from shuzheng.opendata import dcat, limits, selectors, services
 from shuzheng.opendata.choices import ApplicationStatus, Treatment
 from shuzheng.opendata.forms import ApplicationForm, DecisionForm, ReportForm
-from shuzheng.privacy import selectors as privacy
 
 
 def _rdf_response(graph: Graph, extension: str) -> HttpResponse:
@@ -446,7 +445,6 @@ def department_application(request: HttpRequest, number: str) -> HttpResponse:
         "can_decide": user_can(request.user, services.DECIDE, found),
         "treatments": _treatments(found),
         "reports": found.reports.all(),
-        "release_check_missing": found.status == ApplicationStatus.SUBMITTED
-        and privacy.release_check_missing(dataset=found.dataset),
+        "release_check_missing": selectors.application_awaits_release_check(found),
     }
     return render(request, "opendata/department_application.html", context)

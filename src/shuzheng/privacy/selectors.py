@@ -163,8 +163,8 @@ def plan_as_checked(plan: Plan, *, dataset: Any) -> Plan:
 
 
 def release_check_missing(*, dataset: Any) -> bool:
-    """Whether releasing ``dataset`` (restricted opening, an extract) must wait for a release
-    check: it has fields about persons and its newest check did not pass, or none was made."""
+    """Whether approving a restricted opening of ``dataset`` must wait for a release check: it has
+    fields about persons and its newest check did not pass, or none was made."""
     return dataset.fields.filter(identifies_person=True).exists() and release_check_passing(dataset=dataset) is None
 
 
