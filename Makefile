@@ -10,13 +10,14 @@ PORT ?= 8000
 
 .PHONY: demo test install lint typecheck migrations-check pytest browser-deps bench messages clean
 
-# The background worker (ingestion runs, notifications) lives as long as the web server; the
-# demo's notifications are printed by it as well as kept as in-site messages.
+# The background worker (ingestion runs, checks, notifications, and with --beat the scheduled
+# pipelines and daily reminders) lives as long as the web server; the demo's notifications are
+# printed by it as well as kept as in-site messages.
 demo: export SHUZHENG_NOTIFY_CHANNELS ?= console
 demo: install
 	$(SHUZHENG) migrate --no-input
 	$(SHUZHENG) seed-demo
-	$(SHUZHENG) worker & trap 'kill $$!' EXIT; $(SHUZHENG) serve --port $(PORT)
+	$(SHUZHENG) worker --beat & trap 'kill $$!' EXIT; $(SHUZHENG) serve --port $(PORT)
 
 test: install browser-deps lint typecheck migrations-check pytest
 

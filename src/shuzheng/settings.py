@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import lazy
@@ -346,6 +347,21 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# What the platform does by itself, started by the worker's beat (`shuzheng worker --beat`, as
+# `make demo` runs it; a province runs one `celery -A shuzheng.celery_app beat` beside its workers).
+# Every minute: the pipelines whose scheduled time has come. Daily, at the cron time below: the
+# reminders of quality tickets and of cases due soon or overdue, and escalation of sharing requests
+# past their deadline (each reminds or escalates once a day however often it runs).
+SHUZHENG_DAILY_JOBS_CRON = env_str("SHUZHENG_DAILY_JOBS_CRON", "0 8 * * *")
+CELERY_BEAT_SCHEDULE = {
+    "ingest.run_due": {"task": "ingest.run_due", "schedule": 60.0},
+    **{
+        task: {"task": task, "schedule": crontab.from_string(SHUZHENG_DAILY_JOBS_CRON)}
+        for task in ("quality.remind", "eservices.remind", "sharing.escalate")
+    },
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- platform ---------------------------------------------------------------
 

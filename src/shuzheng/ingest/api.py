@@ -20,6 +20,7 @@ from shuzheng.ingest.choices import QuarantineStatus
 from shuzheng.ingest.models import Pipeline, QuarantinedRow, Run, Source
 from shuzheng.ingest.schemas import (
     DiscardOut,
+    PipelineChangeIn,
     PipelineIn,
     PipelineOut,
     QuarantinedRowOut,
@@ -118,6 +119,7 @@ def pipeline_create(request: HttpRequest, payload: PipelineIn) -> Status[Pipelin
             key=payload.key,
             updated_column=payload.updated_column,
             keep_history=payload.keep_history,
+            schedule=payload.schedule,
             request=request,
         )
     except services.IngestForbidden:
@@ -129,6 +131,21 @@ def pipeline_create(request: HttpRequest, payload: PipelineIn) -> Status[Pipelin
 
 @router.get("/pipelines/{pipeline_id}", response=PipelineOut, summary="查看归集任务")
 def pipeline_detail(request: HttpRequest, pipeline_id: int) -> Pipeline:
+    return _pipeline(request, pipeline_id)
+
+
+@router.patch("/pipelines/{pipeline_id}", response=PipelineOut, summary="停用、启用归集任务或修改定时运行")
+def pipeline_change(request: HttpRequest, pipeline_id: int, payload: PipelineChangeIn) -> Pipeline:
+    pipeline, editor = _pipeline(request, pipeline_id), request.user
+    try:  # both need the same permission, and a schedule is checked before anything changes
+        if payload.schedule is not None:
+            services.pipeline_schedule(editor=editor, pipeline=pipeline, schedule=payload.schedule, request=request)
+        if payload.enabled is not None:
+            services.pipeline_enable(editor=editor, pipeline=pipeline, enabled=payload.enabled, request=request)
+    except services.IngestForbidden:
+        raise _forbidden() from None
+    except services.IngestInvalid as exc:
+        raise _refused(exc) from None
     return _pipeline(request, pipeline_id)
 
 

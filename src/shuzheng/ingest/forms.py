@@ -115,6 +115,19 @@ class SourceForm(forms.Form):
         return path if path in self.fields else None
 
 
+def schedule_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("定时运行"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "cron 表达式（分 时 日 月 周）：0 2 * * * 每天 2:00，30 1 * * 1 每周一 1:30，0 3 1 * * 每月 1 日 3:00；"
+            "留空则只手动运行。上传文件的数据源不能定时运行"
+        ),
+        widget=forms.TextInput(attrs={"class": "mono", "placeholder": "0 2 * * *", "autocomplete": "off"}),
+    )
+
+
 class PipelineForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     source = forms.TypedChoiceField(label=_("数据源"), coerce=int)
@@ -129,6 +142,7 @@ class PipelineForm(forms.Form):
         label=_("更新时间列"), max_length=64, required=False, help_text=_("来源中记录更新时间的列，增量载入时使用")
     )
     keep_history = forms.BooleanField(label=_("保留历史版本"), required=False)
+    schedule = schedule_field()
 
     def __init__(self, *args: Any, sources: Sequence[Any], fields: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,6 +193,10 @@ class MappingForm(forms.Form):
 def mapping_formset(count: int) -> type[forms.BaseFormSet[MappingForm]]:
     """A formset with a row per field of the target dataset (at most 300)."""
     return forms.formset_factory(MappingForm, extra=max(count, 1), max_num=300, validate_max=True)
+
+
+class ScheduleForm(forms.Form):
+    schedule = schedule_field()
 
 
 class RunForm(forms.Form):

@@ -46,6 +46,11 @@ class Pipeline(models.Model):
     updated_column = models.CharField(_("更新时间列"), max_length=64, blank=True)
     keep_history = models.BooleanField(_("保留历史版本"), default=False)
     enabled = models.BooleanField(_("启用"), default=True)
+    # When the platform loads it by itself: a cron expression in the platform's time zone
+    # ("0 2 * * *" is 2:00 every night), empty for loads started by hand. Only for sources it can
+    # read unattended (databases, HTTP APIs, other datasets), not for uploads.
+    schedule = models.CharField(_("定时运行"), max_length=100, blank=True)
+    next_run_at = models.DateTimeField(_("下次运行时间"), null=True, blank=True, db_index=True)
     # The newest updated-at value loaded so far (incremental loads from databases and APIs).
     watermark = models.CharField(_("增量水位"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -69,6 +74,7 @@ class Run(models.Model):
     )
     # A replay loads fixed quarantined rows into the dataset without replacing the rest.
     replay = models.BooleanField(_("隔离数据重新载入"), default=False)
+    scheduled = models.BooleanField(_("定时运行"), default=False)
     file_name = models.CharField(_("文件名"), max_length=255, blank=True)
     file_path = models.CharField(_("文件位置"), max_length=500, blank=True)
     checksum = models.CharField(_("SM3 校验值"), max_length=64, blank=True)

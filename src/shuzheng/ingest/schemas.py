@@ -38,6 +38,9 @@ class SourceOut(Schema):
         return source_options_shown(source=obj)
 
 
+SCHEDULE = "定时运行：五段 cron 表达式（分 时 日 月 周，平台时区），如 0 2 * * * 为每天 2:00；空为只手动运行"
+
+
 class MappingIn(Schema):
     field: str = Field(min_length=1, max_length=64, description="目标字段名")
     column: str = Field(min_length=1, max_length=200, description="来源列名")
@@ -55,6 +58,14 @@ class PipelineIn(Schema):
     mapping: list[MappingIn] = Field(
         default_factory=list, max_length=300, description="字段映射；空表示按字段名或中文名称对应"
     )
+    schedule: str = Field("", max_length=100, description=SCHEDULE)
+
+
+class PipelineChangeIn(Schema):
+    """Only the fields given change."""
+
+    enabled: bool | None = Field(None, description="启用或停用")
+    schedule: str | None = Field(None, max_length=100, description=SCHEDULE)
 
 
 class RunOut(Schema):
@@ -62,6 +73,7 @@ class RunOut(Schema):
     pipeline: int = Field(alias="pipeline_id")
     status: RunStatus
     replay: bool
+    scheduled: bool = Field(description="由定时运行发起")
     file_name: str
     checksum: str
     started_by: str | None = Field(None, alias="started_by.username")
@@ -91,9 +103,15 @@ class PipelineOut(Schema):
     updated_column: str
     keep_history: bool
     enabled: bool
+    schedule: str
+    next_run_at: datetime.datetime | None = Field(description="下次定时运行的时间（停用时为空）")
     mapping: list[dict[str, Any]]
     created_at: datetime.datetime
     latest_run: RunOut | None = None
+
+    @staticmethod
+    def resolve_next_run_at(obj: Any) -> Any:
+        return obj.next_run_at if obj.enabled and obj.schedule else None
 
     @staticmethod
     def resolve_latest_run(obj: Any) -> Any:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from cronsim import CronSim
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from shuzheng.accounts.selectors import visible_to
 from shuzheng.catalog.selectors import datasets_for_official, datasets_with_codes
@@ -49,6 +52,15 @@ def pipeline_for(*, user: Any, pk: int) -> Pipeline | None:
 def pipeline_keys_for(*, user: Any) -> set[int]:
     """The keys of the department's pipelines, to tell whether to link to one."""
     return set(_of_department(user, Pipeline.objects.all()).values_list("pk", flat=True))
+
+
+def next_runs(*, pipeline: Pipeline, count: int = 3) -> list[datetime.datetime]:
+    """The pipeline's next scheduled times, so that the data officer sees what the expression means."""
+    if not (pipeline.schedule and pipeline.enabled and pipeline.next_run_at):
+        return []
+    first = timezone.localtime(pipeline.next_run_at)
+    later = CronSim(pipeline.schedule, first)
+    return [first, *(next(later) for _ in range(count - 1))]
 
 
 def runs_of(*, pipeline: Pipeline) -> QuerySet[Run]:

@@ -23,6 +23,7 @@ from shuzheng.ingest.forms import (
     MappingForm,
     PipelineForm,
     RunForm,
+    ScheduleForm,
     SourceForm,
     mapping_formset,
     pairs_text,
@@ -120,6 +121,7 @@ def pipeline_create(request: HttpRequest) -> HttpResponse:
                 key=form.cleaned_data["key"],
                 updated_column=form.cleaned_data["updated_column"],
                 keep_history=form.cleaned_data["keep_history"],
+                schedule=form.cleaned_data["schedule"],
                 request=request,
             )
         except services.IngestForbidden:
@@ -166,8 +168,24 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except services.IngestForbidden:
             return _forbidden(request)
         return redirect("ingest:pipeline", pipeline.pk)
-    form = RunForm(request.POST, request.FILES) if request.method == "POST" else RunForm()
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("action", "run") if request.method == "POST" else None
+    schedule_form = ScheduleForm(
+        request.POST if action == "schedule" else None, initial={"schedule": pipeline.schedule}
+    )
+    if action == "schedule" and schedule_form.is_valid():
+        try:
+            services.pipeline_schedule(
+                editor=request.user, pipeline=pipeline, schedule=schedule_form.cleaned_data["schedule"], request=request
+            )
+        except services.IngestForbidden:
+            return _forbidden(request)
+        except services.IngestInvalid as exc:
+            _problems_to_form(exc, schedule_form)
+        else:
+            messages.success(request, gettext("定时运行已保存"))
+            return redirect("ingest:pipeline", pipeline.pk)
+    form = RunForm(request.POST, request.FILES) if action == "run" else RunForm()
+    if action == "run" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
             run = services.run_start(
@@ -190,6 +208,8 @@ def pipeline_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "mapping": [{**entry, "values": pairs_text(entry.get("values") or {})} for entry in pipeline.mapping],
         "runs": runs,
         "form": form,
+        "schedule_form": schedule_form,
+        "next_runs": selectors.next_runs(pipeline=pipeline),
         "needs_file": needs_file,
         "can_run": user_can(request.user, services.RUN, pipeline),
         "can_edit": user_can(request.user, services.EDIT, pipeline),

@@ -15,6 +15,7 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from shuzheng.accounts import services as accounts
         from shuzheng.core import demo
+        from shuzheng.ingest import services as ingest
         from shuzheng.quality import services
         from shuzheng.quality.demo import demo_seed
         from shuzheng.quality.models import QualityRule, Ticket
@@ -38,3 +39,4 @@ class QualityConfig(AppConfig):
             ),
         )
         demo.register("quality.checks", demo_seed)
+        ingest.run_succeeded.connect(services.check_after_load, dispatch_uid="quality.check_after_load")

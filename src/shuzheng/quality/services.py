@@ -700,6 +700,18 @@ def quality_check_start(*, by: Any, dataset: Any, request: HttpRequest | None = 
     transaction.on_commit(lambda: check_dataset.delay(dataset.code, user_id))
 
 
+def check_after_load(*, run: Any, written: bool, **signal: Any) -> None:
+    """Queue a check of a dataset with rules whose load changed it (ingest's ``run_succeeded``):
+    the night's loads are followed by the night's checks, so the morning's scorecard is of the data
+    as loaded, and a ticket fixed by a new load is verified without anyone asking."""
+    dataset = run.pipeline.dataset
+    if not written or not dataset.quality_rules.filter(enabled=True).exists():
+        return
+    from shuzheng.quality.tasks import check_dataset
+
+    check_dataset.delay(dataset.code, None)
+
+
 def quality_check_queued(*, code: str, user_id: int | None) -> CheckRun | None:
     """The worker's half of ``quality_check_start``."""
     dataset = datasets_with_codes(codes=[code]).first()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,13 @@ FIELDS = [
     {"name": "status", "label": "登记状态", "data_type": "string", "grade": "L1"},
     {"name": "capital", "label": "注册资本（万元）", "data_type": "decimal", "grade": "L1"},
     {"name": "founded", "label": "成立日期", "data_type": "date", "grade": "L1"},
+]
+
+
+COMPANIES = [
+    ("91330100MA2H3X4Y6M", "杭州云栖数智科技有限公司", "存续", 100.0, "2019-05-01", "2026-11-01 08:00:00"),
+    ("91330106MA27XK8Q5B", "杭州知味餐饮有限公司", "存续", 50.5, "2020-01-01", "2026-11-02 08:00:00"),
+    ("91330108MA2CFD9L0X", "杭州钱塘新材料有限公司", "注销", 1000.0, "2015-07-20", "2026-11-03 08:00:00"),
 ]
 
 
@@ -90,3 +98,14 @@ def load(people: dict[str, Any], tmp_path: Path) -> Callable[..., Any]:
         return services.run_execute(run_id=queued.pk)
 
     return run
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    path = tmp_path / "register.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE company (uscc TEXT, name TEXT, status TEXT, capital REAL, founded TEXT, changed TEXT)"
+        )
+        connection.executemany("INSERT INTO company VALUES (?, ?, ?, ?, ?, ?)", COMPANIES)
+    return path

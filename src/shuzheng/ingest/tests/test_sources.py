@@ -21,15 +21,9 @@ from shuzheng.catalog import services as catalog
 from shuzheng.catalog.selectors import dataset_tables
 from shuzheng.ingest import services
 from shuzheng.ingest.choices import RunStatus
-from shuzheng.ingest.tests.conftest import FIELDS, dataset_payload
+from shuzheng.ingest.tests.conftest import COMPANIES, FIELDS, dataset_payload
 
 pytestmark = pytest.mark.django_db
-
-COMPANIES = [
-    ("91330100MA2H3X4Y6M", "杭州云栖数智科技有限公司", "存续", 100.0, "2019-05-01", "2026-11-01 08:00:00"),
-    ("91330106MA27XK8Q5B", "杭州知味餐饮有限公司", "存续", 50.5, "2020-01-01", "2026-11-02 08:00:00"),
-    ("91330108MA2CFD9L0X", "杭州钱塘新材料有限公司", "注销", 1000.0, "2015-07-20", "2026-11-03 08:00:00"),
-]
 
 
 def execute(people: dict[str, Any], pipeline: Any) -> Any:
@@ -39,17 +33,6 @@ def execute(people: dict[str, Any], pipeline: Any) -> Any:
 
 def rows_of(dataset: Any) -> list[dict[str, Any]]:
     return sorted(dataset_tables(datasets=[dataset])[dataset.pk].to_pyarrow().to_pylist(), key=lambda r: r["uscc"])
-
-
-@pytest.fixture
-def register(tmp_path: Path) -> Path:
-    path = tmp_path / "register.sqlite3"
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            "CREATE TABLE company (uscc TEXT, name TEXT, status TEXT, capital REAL, founded TEXT, changed TEXT)"
-        )
-        connection.executemany("INSERT INTO company VALUES (?, ?, ?, ?, ?, ?)", COMPANIES)
-    return path
 
 
 def test_a_database_table_loads_incrementally_by_updated_at(
