@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
 import zoneinfo
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection, connections
 from django.test import Client
 
 from shuzheng.celery_app import app
@@ -130,6 +133,25 @@ def test_the_due_run_loads_the_source_in_the_worker(
         [run] = services.pipelines_run_due(now=at(2026, 11, 29, 2, 1))
     run.refresh_from_db()
     assert (run.status, run.rows_read, run.rows_loaded) == (RunStatus.SUCCEEDED, 3, 3), run.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_schedulers_calling_at_once_start_one_run(nightly: Any) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite lets one writer in at a time, so nothing races there")
+    due_at(nightly, at(2026, 11, 29, 2, 0))
+    barrier = threading.Barrier(8)
+
+    def beat(_n: int) -> int:
+        try:
+            barrier.wait()
+            return len(services.pipelines_run_due(now=at(2026, 11, 29, 2, 0, 5)))
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert sorted(pool.map(beat, range(8))) == [0] * 7 + [1]
+    assert Run.objects.filter(pipeline=nightly).count() == 1
 
 
 def test_times_missed_while_nothing_ran_give_one_run(nightly: Any) -> None:
