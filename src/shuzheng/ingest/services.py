@@ -24,11 +24,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from shuzheng.accounts.selectors import user_can
+from shuzheng.accounts.selectors import officials_holding, user_can
 from shuzheng.catalog.selectors import dataset_columns, warehouse_session
 from shuzheng.catalog.services import resource_table_loaded, resource_tabular
 from shuzheng.core.audit import audit_record
 from shuzheng.core.crypto import sm3_stream
+from shuzheng.core.notifications import notify
 from shuzheng.ingest import loader
 from shuzheng.ingest.choices import LoadMode, QuarantineStatus, RunStatus
 from shuzheng.ingest.models import Pipeline, QuarantinedRow, Run, Source
@@ -446,6 +447,7 @@ def run_execute(*, run_id: int, on_progress: Callable[[Run], None] | None = None
             object_id=run.pk,
             detail={"error": run.error[:200]},
         )
+        _unattended_notify(run, gettext("归集任务“%(name)s”定时运行失败"))
         return run
     _finish(run, pipeline, resource, reading, counts, unmapped)
     return run
@@ -477,6 +479,8 @@ def _finish(
         QuarantinedRow.objects.filter(run__pipeline=pipeline, run__pk__lt=run.pk, status=QuarantineStatus.OPEN).update(
             status=QuarantineStatus.SUPERSEDED
         )
+    if counts.rejected:
+        _unattended_notify(run, gettext("归集任务“%(name)s”定时运行完成，%(count)d 行数据被隔离"))
     audit_record(
         action="ingest.run.finish",
         actor=None,
@@ -492,6 +496,25 @@ def _finish(
             "deleted": counts.deleted,
         },
     )
+
+
+def _unattended_notify(run: Run, subject: str) -> None:
+    """Tell the department's pipeline editors how a scheduled run went wrong: nobody watched it, and
+    the night's load is what tomorrow's work stands on. The message names the run, not the error,
+    which may quote the source and goes by SMS or e-mail too."""
+    if not run.scheduled:
+        return
+    pipeline = run.pipeline
+    text = subject % {"name": pipeline.name, "count": run.rows_rejected}
+    for official in officials_holding(organisation_id=pipeline.source.organisation_id, action=EDIT):
+        notify(
+            recipient=official,
+            subject=text,
+            body=gettext("目标数据资源 %(code)s %(title)s，运行 #%(run)d。")
+            % {"code": pipeline.dataset.code, "title": pipeline.dataset.title, "run": run.pk},
+            link=f"/workbench/ingest/runs/{run.pk}/",
+            topic="ingest.run.unattended",
+        )
 
 
 # --- quarantine -------------------------------------------------------------------------------

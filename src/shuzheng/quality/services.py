@@ -17,10 +17,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from shuzheng.accounts.selectors import user_can
+from shuzheng.accounts.selectors import officials_holding, user_can
 from shuzheng.catalog.selectors import dataset_tables, datasets_for_official, datasets_open, datasets_with_codes
 from shuzheng.catalog.services import derived_table_drop, derived_table_store
 from shuzheng.core.audit import audit_record
+from shuzheng.core.notifications import notify
 from shuzheng.core.workdays import add_working_days
 from shuzheng.quality import engine, exports, ruleset
 from shuzheng.quality.choices import SEVERITY_WEIGHTS, RunStatus, Severity, TicketEvent, TicketSource, TicketStatus
@@ -479,6 +480,36 @@ def _step(
         detail={"dataset": ticket.dataset.code, "from": before, "to": ticket.status, "note": note},
         request=request,
     )
+    _step_notify(ticket, event, actor, note)
+
+
+# Who hears of a step: the department's ticket handlers when it is theirs to act on, the consumer
+# who reported the problem when it is answered.
+_TO_DEPARTMENT = {TicketEvent.OPENED, TicketEvent.REOPENED, TicketEvent.REMINDED, TicketEvent.DISPUTE_REJECTED}
+_TO_REPORTER = {TicketEvent.VERIFIED, TicketEvent.DISPUTE_ACCEPTED}
+
+
+def _step_notify(ticket: Ticket, event: str, actor: Any, note: str) -> None:
+    recipients: list[Any] = []
+    if event in _TO_DEPARTMENT:
+        recipients = officials_holding(organisation_id=ticket.organisation_id, action=HANDLE)
+    elif event in _TO_REPORTER and ticket.reported_by is not None:
+        recipients = [ticket.reported_by]
+    subject = gettext("数据质量问题工单 %(number)s：%(event)s") % {
+        "number": ticket.number,
+        "event": TicketEvent(event).label,
+    }
+    body = gettext("%(dataset)s。%(note)s 整改期限 %(due)s。") % {
+        "dataset": ticket.dataset.title,
+        "note": note or ticket.description,
+        "due": ticket.due_on.isoformat(),
+    }
+    for recipient in recipients:
+        if recipient == actor:
+            continue  # nobody is told of their own step
+        # Officials open the ticket in the workbench; a portal user who reported it has no page there.
+        link = f"/workbench/quality/tickets/{ticket.number}/" if getattr(recipient, "is_official", False) else ""
+        notify(recipient=recipient, subject=subject, body=body, link=link, topic=f"quality.ticket.{event}")
 
 
 def _ticket_create(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sqlite3
 import threading
 import zoneinfo
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from shuzheng.celery_app import app
-from shuzheng.core.selectors import audit_events
+from shuzheng.core.selectors import audit_events, messages_of
 from shuzheng.ingest import selectors, services
 from shuzheng.ingest.choices import RunStatus
 from shuzheng.ingest.models import Run
@@ -152,6 +153,47 @@ def test_schedulers_calling_at_once_start_one_run(nightly: Any) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert sorted(pool.map(beat, range(8))) == [0] * 7 + [1]
     assert Run.objects.filter(pipeline=nightly).count() == 1
+
+
+def test_an_unattended_failure_or_quarantine_is_told_to_the_departments_editors(
+    people: dict[str, Any], nightly: Any, register: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    register.unlink()  # the front-end database is gone tonight
+    due_at(nightly, at(2026, 11, 29, 2, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        [run] = services.pipelines_run_due(now=at(2026, 11, 29, 2, 1))
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
+    [message] = messages_of(user=people["officer"])
+    assert message.subject == "归集任务“登记库每晚全量”定时运行失败"
+    assert message.link == f"/workbench/ingest/runs/{run.pk}/"
+    assert "sqlite" not in message.body  # the run page has the error; a message may go by SMS
+    assert messages_of(user=people["colleague"]).count() == 1
+    assert not messages_of(user=people["elsewhere"]).exists()
+    assert not messages_of(user=people["bystander"]).exists()
+
+
+def test_rows_quarantined_overnight_are_told_too(
+    people: dict[str, Any], nightly: Any, register: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    with sqlite3.connect(register) as connection:
+        connection.execute("INSERT INTO company VALUES ('91330100MA2H3X4Y6M', '重复的公司', '存续', '五十万', '', '')")
+    due_at(nightly, at(2026, 11, 29, 2, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        [run] = services.pipelines_run_due(now=at(2026, 11, 29, 2, 1))
+    run.refresh_from_db()
+    assert (run.status, run.rows_rejected) == (RunStatus.SUCCEEDED, 1)
+    [message] = messages_of(user=people["officer"])
+    assert message.subject == "归集任务“登记库每晚全量”定时运行完成，1 行数据被隔离"
+
+
+def test_a_run_started_by_hand_that_fails_is_told_on_its_page_only(
+    people: dict[str, Any], nightly: Any, register: Path
+) -> None:
+    register.unlink()
+    run = services.run_execute(run_id=services.run_start(user=people["officer"], pipeline=nightly, background=False).pk)
+    assert run.status == RunStatus.FAILED
+    assert not messages_of(user=people["officer"]).exists()
 
 
 def test_times_missed_while_nothing_ran_give_one_run(nightly: Any) -> None:

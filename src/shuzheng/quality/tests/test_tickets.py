@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from shuzheng.catalog import services as catalog
-from shuzheng.core.selectors import audit_events
+from shuzheng.core.selectors import audit_events, messages_of
 from shuzheng.core.workdays import add_working_days
 from shuzheng.quality import selectors, services
 from shuzheng.quality.models import Ticket
@@ -159,3 +159,36 @@ def test_the_command_reminds(failing: Any) -> None:
     call_command("quality", "remind", stdout=out)
     assert ticket.number in out.getvalue()
     assert "1 reminded" in out.getvalue()
+
+
+def test_the_department_hears_of_its_tickets_and_the_reporter_of_the_answer(
+    failing: Any, enterprises: Any, people: dict[str, Any]
+) -> None:
+    ticket = Ticket.objects.get()
+    [opened] = messages_of(user=people["officer"])
+    assert opened.subject == f"数据质量问题工单 {ticket.number}：提出"
+    assert opened.link == f"/workbench/quality/tickets/{ticket.number}/"
+    assert "企业登记信息" in opened.body
+    assert ticket.due_on.isoformat() in opened.body
+    for stranger in ("elsewhere", "platform", "bystander"):
+        assert not messages_of(user=people[stranger]).exists()
+    services.tickets_remind(today=ticket.due_on + datetime.timedelta(days=1))
+    reminded = messages_of(user=people["officer"]).first()
+    assert reminded is not None
+    assert reminded.subject.endswith("催办")
+    assert "已超过整改期限" in reminded.body
+
+    report = services.ticket_report(
+        reporter=people["elsewhere"], dataset=enterprises, description="第 2 行企业的统一社会信用代码与营业执照不一致"
+    )
+    services.ticket_transition(actor=people["officer"], ticket=report, action="fix", note="已按营业执照更正")
+    assert not messages_of(user=people["elsewhere"]).exists()  # "fixed" is the department's word, not the answer
+    services.ticket_transition(actor=people["platform"], ticket=report, action="verify")
+    [answer] = messages_of(user=people["elsewhere"])
+    assert answer.subject == f"数据质量问题工单 {report.number}：复核通过"
+    by_citizen = services.ticket_report(
+        reporter=people["citizen"], dataset=enterprises, description="杭州知味餐饮有限公司的所在地区划代码不存在"
+    )
+    services.ticket_transition(actor=people["officer"], ticket=by_citizen, action="fix", note="已更正区划代码")
+    services.ticket_transition(actor=people["citizen"], ticket=by_citizen, action="verify")
+    assert not messages_of(user=people["citizen"]).exists()  # nobody is told of their own step
