@@ -372,6 +372,10 @@ SHUZHENG_WAREHOUSE_DIR = Path(env_str("SHUZHENG_WAREHOUSE_DIR", str(DATA_DIR / "
 SHUZHENG_WAREHOUSE_URL = env_str("SHUZHENG_WAREHOUSE_URL", "")
 # Uploaded source files of ingestion runs (kept outside the web root, named by run).
 SHUZHENG_INGEST_DIR = Path(env_str("SHUZHENG_INGEST_DIR", str(DATA_DIR / "ingest")))
+# A run still queued or running this many hours after it was queued was lost with its worker (a
+# redelivered task finds it claimed and leaves it): it is marked failed when its pipeline's next
+# scheduled time comes, so that the schedule does not wait on it for ever.
+SHUZHENG_INGEST_RUN_HOURS = env_int("SHUZHENG_INGEST_RUN_HOURS", 12)
 
 # Materials citizens upload (core.uploads): stored under random names, outside every served folder,
 # and handed out only through a view that checks who asks.

@@ -264,6 +264,7 @@ def pipelines_run_due(*, now: datetime.datetime | None = None) -> list[Run]:
             following = _next_run(pipeline.schedule, now)
             if not Pipeline.objects.filter(pk=pk, next_run_at=planned).update(next_run_at=following):
                 continue
+            _lost_runs_fail(pipeline, now)
             if Run.objects.filter(pipeline=pipeline, status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).exists():
                 logger.warning("pipeline %s still loading at its scheduled time %s: skipped", pk, planned)
                 audit_record(
@@ -276,6 +277,21 @@ def pipelines_run_due(*, now: datetime.datetime | None = None) -> list[Run]:
                 continue
             started.append(run_start(user=None, pipeline=pipeline, scheduled=True))
     return started
+
+
+def _lost_runs_fail(pipeline: Pipeline, now: datetime.datetime) -> None:
+    """Fail the pipeline's runs queued longer than SHUZHENG_INGEST_RUN_HOURS ago and not finished."""
+    limit = now - datetime.timedelta(hours=settings.SHUZHENG_INGEST_RUN_HOURS)
+    unfinished = (RunStatus.QUEUED, RunStatus.RUNNING)
+    for run in Run.objects.filter(pipeline=pipeline, status__in=unfinished, queued_at__lt=limit):
+        run.status, run.finished_at = RunStatus.FAILED, now
+        run.error = gettext("运行超过 %(hours)d 小时仍未结束，视为中断（执行它的后台进程已不在）") % {
+            "hours": settings.SHUZHENG_INGEST_RUN_HOURS
+        }
+        run.save(update_fields=["status", "finished_at", "error"])
+        audit_record(
+            action="ingest.run.fail", actor=None, object_type="ingest.run", object_id=run.pk, detail={"lost": True}
+        )
 
 
 # --- runs ---------------------------------------------------------------------------------

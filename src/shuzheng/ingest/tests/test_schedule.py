@@ -213,6 +213,20 @@ def test_a_pipeline_still_loading_skips_its_time(nightly: Any) -> None:
     assert audit_events(action="ingest.run.skip").get().detail["reason"] == "busy"
 
 
+def test_a_run_lost_with_its_worker_does_not_hold_the_schedule_for_ever(nightly: Any) -> None:
+    lost = Run.objects.create(pipeline=nightly, status=RunStatus.RUNNING, queued_at=at(2026, 11, 28, 2, 0))
+    due_at(nightly, at(2026, 11, 29, 2, 0))
+    assert len(services.pipelines_run_due(now=at(2026, 11, 29, 2, 0))) == 1  # 24 hours on: it was lost
+    lost.refresh_from_db()
+    assert lost.status == RunStatus.FAILED
+    assert "12 小时" in lost.error
+    recent = Run.objects.create(pipeline=nightly, status=RunStatus.RUNNING, queued_at=at(2026, 11, 29, 20, 0))
+    due_at(nightly, at(2026, 11, 30, 2, 0))
+    assert services.pipelines_run_due(now=at(2026, 11, 30, 2, 0)) == []  # six hours: still loading
+    recent.refresh_from_db()
+    assert recent.status == RunStatus.RUNNING
+
+
 def test_a_stopped_pipeline_waits_and_started_again_keeps_its_next_time(people: dict[str, Any], nightly: Any) -> None:
     services.pipeline_enable(editor=people["officer"], pipeline=nightly, enabled=False)
     due_at(nightly, at(2026, 11, 20, 2, 0))
