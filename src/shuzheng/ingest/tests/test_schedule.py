@@ -305,3 +305,13 @@ def test_the_api_changes_the_schedule_and_stops_the_pipeline(
         False,
         None,
     )
+
+
+def test_the_command_line_lists_the_next_scheduled_time(nightly: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("ingest", "list", stdout=out)
+    assert nightly.next_run_at.astimezone(SHANGHAI).strftime("%Y-%m-%d 02:00") in out.getvalue()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -85,15 +86,17 @@ def _summary(run: Run) -> Table:
 
 def _pipelines() -> Table:
     table = Table(title="归集任务", title_justify="left")
-    for column in ("编号", "名称", "数据资源", "方式", "最近一次", "读取", "隔离"):
+    for column in ("编号", "名称", "数据资源", "方式", "下次定时", "最近一次", "读取", "隔离"):
         table.add_column(column)
     for pipeline in Pipeline.objects.select_related("dataset").order_by("pk"):
         last = pipeline.runs.order_by("-queued_at").first()
+        scheduled = pipeline.enabled and pipeline.schedule and pipeline.next_run_at
         table.add_row(
             str(pipeline.pk),
             pipeline.name,
             pipeline.dataset.code,
             pipeline.get_mode_display(),
+            f"{timezone.localtime(pipeline.next_run_at):%Y-%m-%d %H:%M}" if scheduled else "—",
             last.get_status_display() if last else "—",
             f"{last.rows_read:,}" if last else "",
             f"{last.rows_rejected:,}" if last else "",
