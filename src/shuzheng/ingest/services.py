@@ -170,7 +170,7 @@ def pipeline_create(
     if keep_history and not key:
         problems.append(("key", "required", gettext("保留历史版本需要主键字段")))
     problems += _mapping_problems(dataset, pipeline.mapping, pipeline.key)
-    problems += schedule_problems(schedule=pipeline.schedule, source=source)
+    problems += _schedule_problems(schedule=pipeline.schedule, source=source)
     if problems:
         raise IngestInvalid(problems)
     pipeline.next_run_at = _next_run(pipeline.schedule, timezone.now())
@@ -206,7 +206,7 @@ def pipeline_enable(*, editor: Any, pipeline: Pipeline, enabled: bool, request: 
     return pipeline
 
 
-def schedule_problems(*, schedule: str, source: Source) -> list[Problem]:
+def _schedule_problems(*, schedule: str, source: Source) -> list[Problem]:
     """What is wrong with a pipeline's schedule: five cron fields, for a source read unattended."""
     if not schedule:
         return []
@@ -234,7 +234,7 @@ def pipeline_schedule(
     """Have the platform run the pipeline at the times a cron expression names, or (empty) only by hand."""
     _check(editor, EDIT, pipeline)
     schedule = " ".join(schedule.split())
-    if problems := schedule_problems(schedule=schedule, source=pipeline.source):
+    if problems := _schedule_problems(schedule=schedule, source=pipeline.source):
         raise IngestInvalid(problems)
     if schedule != pipeline.schedule:
         pipeline.schedule, pipeline.next_run_at = schedule, _next_run(schedule, timezone.now())
@@ -260,7 +260,9 @@ def pipelines_run_due(*, now: datetime.datetime | None = None) -> list[Run]:
     started = []
     for pk, planned in due.values_list("pk", "next_run_at"):
         with transaction.atomic():
-            pipeline = Pipeline.objects.select_related("source", "dataset").get(pk=pk)
+            pipeline = Pipeline.objects.select_related("source", "dataset").filter(pk=pk).first()
+            if pipeline is None:
+                continue
             following = _next_run(pipeline.schedule, now)
             if not Pipeline.objects.filter(pk=pk, next_run_at=planned).update(next_run_at=following):
                 continue

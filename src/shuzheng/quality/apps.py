@@ -39,4 +39,4 @@ class QualityConfig(AppConfig):
             ),
         )
         demo.register("quality.checks", demo_seed)
-        ingest.run_succeeded.connect(services.check_after_load, dispatch_uid="quality.check_after_load")
+        ingest.run_succeeded.connect(services.quality_check_after_load, dispatch_uid="quality.check_after_load")

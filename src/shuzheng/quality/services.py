@@ -499,11 +499,9 @@ def _step_notify(ticket: Ticket, event: str, actor: Any, note: str) -> None:
         "number": ticket.number,
         "event": TicketEvent(event).label,
     }
-    body = gettext("%(dataset)s。%(note)s 整改期限 %(due)s。") % {
-        "dataset": ticket.dataset.title,
-        "note": note or ticket.description,
-        "due": ticket.due_on.isoformat(),
-    }
+    body = f"{ticket.dataset.title}。{note or ticket.description}".rstrip("。") + "。"
+    if event in _TO_DEPARTMENT:
+        body += gettext("整改期限 %(due)s。") % {"due": ticket.due_on.isoformat()}
     for recipient in recipients:
         if recipient == actor:
             continue  # nobody is told of their own step
@@ -731,7 +729,7 @@ def quality_check_start(*, by: Any, dataset: Any, request: HttpRequest | None = 
     transaction.on_commit(lambda: check_dataset.delay(dataset.code, user_id))
 
 
-def check_after_load(*, run: Any, written: bool, **signal: Any) -> None:
+def quality_check_after_load(*, run: Any, written: bool, **signal: Any) -> None:
     """Queue a check of a dataset with rules whose load changed it (ingest's ``run_succeeded``):
     the night's loads are followed by the night's checks, so the morning's scorecard is of the data
     as loaded, and a ticket fixed by a new load is verified without anyone asking."""
