@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
+from django.db import OperationalError
 
 from shuzheng.celery_app import app
 from shuzheng.ingest import services
@@ -55,11 +56,17 @@ def test_a_run_queued_on_commit_is_done_by_the_worker(
     seen = set()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        run.refresh_from_db()
+        time.sleep(0.05)
+        try:
+            run.refresh_from_db()
+        except OperationalError:
+            # SQLite's in-memory test database is shared between this thread and the worker's, and
+            # a read that meets the worker's write is refused at once rather than made to wait (a
+            # worker process on a database file waits its turn): look again next time.
+            continue
         seen.add((run.status, run.progress))
         if run.status in {RunStatus.SUCCEEDED, RunStatus.FAILED}:
             break
-        time.sleep(0.05)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert (run.rows_read, run.rows_loaded) == (30_000, 30_000)
     assert run.started_at is not None
