@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from shuzheng.accounts.selectors import user_can, visible_to
 from shuzheng.catalog import services as catalog
+from shuzheng.catalog.selectors import datasets_for_official
 from shuzheng.privacy import policies
 from shuzheng.privacy.choices import ProposalStatus
 from shuzheng.privacy.detect import detect
@@ -54,14 +57,21 @@ LABEL_HINTS = (
 def field_kinds(*, dataset: Any) -> dict[str, str]:
     """The kind of personal data each field holds: as the classifier proposed and no officer rejected,
     else, for fields the catalogue marks as personal and the classifier has not seen, as the label says."""
-    proposals = FieldProposal.objects.filter(dataset=dataset)
-    kinds = dict(proposals.exclude(kind="").exclude(status=ProposalStatus.REJECTED).values_list("field_name", "kind"))
-    seen = set(proposals.values_list("field_name", flat=True))
-    for field in dataset.fields.all():
-        if field.identifies_person and field.name not in seen:
-            kind = next((kind for word, kind in LABEL_HINTS if word in field.label), None)
+    return _personal_kinds(FieldProposal.objects.filter(dataset=dataset), dataset.fields.all())
+
+
+def _personal_kinds(proposals: Iterable[FieldProposal], fields: Iterable[Any]) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    seen = set()
+    for proposal in proposals:
+        seen.add(proposal.field_name)
+        if proposal.kind and proposal.status != ProposalStatus.REJECTED:
+            kinds[proposal.field_name] = proposal.kind
+    for item in fields:
+        if item.identifies_person and item.name not in seen:
+            kind = next((kind for word, kind in LABEL_HINTS if word in item.label), None)
             if kind is not None:
-                kinds[field.name] = kind
+                kinds[item.name] = kind
     return kinds
 
 
@@ -181,6 +191,11 @@ def may_edit_policies(*, user: Any) -> bool:
     return user_can(user, POLICY_EDIT)
 
 
+def may_review(*, user: Any) -> bool:
+    """The keeper of the policies reviews every dataset; whoever classifies fields, their own."""
+    return may_edit_policies(user=user) or user_can(user, CLASSIFY)
+
+
 def datasets_to_classify(*, user: Any, datasets: QuerySet[Any]) -> QuerySet[Any]:
     return visible_to(user, datasets, CLASSIFY)
 
@@ -203,3 +218,72 @@ def findings_counted(findings: Sequence[Finding]) -> Mapping[str, int]:
     for finding in findings:
         counts[finding.kind] = counts.get(finding.kind, 0) + 1
     return counts
+
+
+@dataclass(frozen=True)
+class DatasetReview:
+    """One dataset as a security assessment reads it: what personal data it holds, whether its
+    declared grades cover that, and whether what leaves it was checked and marked."""
+
+    dataset: Any
+    personal: dict[str, str]  # field name → kind of data about a natural person
+    under_graded: list[str] = dataclasses.field(default_factory=list)  # fields graded below what they hold implies
+    implied: str = "L1"  # the grade the personal data implies for the dataset
+    classified: bool = False  # the classifier has looked at it
+    pending: int = 0  # proposals of personal data no officer has decided
+    check: ReleaseCheck | None = None  # the newest release check
+    releases: int = 0  # watermarked extracts handed out
+
+    @property
+    def dataset_under_graded(self) -> bool:
+        return self.implied > str(self.dataset.grade)
+
+    @property
+    def check_wanted(self) -> bool:
+        """Opened (restricted or freely) with personal fields, and no passing newest check."""
+        opened = self.dataset.open_type != "none"
+        return bool(self.personal) and opened and not (self.check is not None and self.check.passed)
+
+    @property
+    def findings(self) -> int:
+        """What needs doing: grades to raise, a check to pass, proposals to decide. A dataset the
+        classifier has not looked at is shown as such, but is not a finding in itself."""
+        under = int(self.dataset_under_graded) + len(self.under_graded)
+        return under + int(self.check_wanted) + int(bool(self.pending))
+
+
+def security_review(*, user: Any) -> list[DatasetReview]:
+    """Every dataset the user answers for — all of them for the keeper of the masking policies, the
+    department's own for whoever classifies its fields — with what an assessment asks of each; the
+    ones with most findings first. A fixed number of queries however many datasets there are."""
+    datasets = datasets_for_official(user=user)
+    if not may_edit_policies(user=user):
+        datasets = datasets_to_classify(user=user, datasets=datasets)
+    datasets = datasets.annotate(release_count=Count("releases", distinct=True))
+    by_pk = {dataset.pk: dataset for dataset in datasets}
+    proposals: dict[int, list[FieldProposal]] = {}
+    for proposal in FieldProposal.objects.filter(dataset__in=list(by_pk)):
+        proposals.setdefault(proposal.dataset_id, []).append(proposal)
+    newest: dict[int, ReleaseCheck] = {}
+    for check in ReleaseCheck.objects.filter(dataset__in=list(by_pk)).order_by("dataset_id", "-checked_at", "-pk"):
+        newest.setdefault(check.dataset_id, check)
+    reviews = [_review(dataset, proposals.get(pk, []), newest.get(pk)) for pk, dataset in by_pk.items()]
+    return sorted(reviews, key=lambda review: (-review.findings, review.dataset.code))
+
+
+def _review(dataset: Any, proposals: list[FieldProposal], check: ReleaseCheck | None) -> DatasetReview:
+    fields = list(dataset.fields.all())
+    kinds = _personal_kinds(proposals, fields)
+    under = [item.name for item in fields if grade_implied([kinds.get(item.name, "")]) > item.grade]
+    # Organisations' identifiers (credit codes) are kinds too, but not about persons.
+    personal = {name: kind for name, kind in kinds.items() if kind in DETECTORS and DETECTORS[kind].personal}
+    return DatasetReview(
+        dataset=dataset,
+        personal=personal,
+        under_graded=under,
+        implied=grade_implied(list(kinds.values())),
+        classified=bool(proposals),
+        pending=sum(1 for p in proposals if p.kind and p.status == ProposalStatus.PROPOSED),
+        check=check,
+        releases=dataset.release_count,
+    )

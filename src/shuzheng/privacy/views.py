@@ -3,6 +3,8 @@ data — the classifier's proposals and the checks before release."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from shuzheng.catalog.selectors import datasets_for_official
 from shuzheng.core.access import official_required
@@ -62,8 +65,78 @@ def policies_page(request: HttpRequest) -> HttpResponse:
         "result": result,
         "policy_form": policy_form,
         "can_edit": can_edit,
+        "can_review": selectors.may_review(user=request.user),
     }
     return render(request, "privacy/policies.html", context)
+
+
+REVIEW_HEADINGS = (
+    _("编码"),
+    _("数据资源"),
+    _("提供部门"),
+    _("安全级别"),
+    _("个人信息所需级别"),
+    _("个人信息字段"),
+    _("级别偏低的字段"),
+    _("已识别"),
+    _("待确认建议"),
+    _("开放类型"),
+    _("最近发布核查"),
+    _("带水印提供"),
+    _("问题数"),
+)
+
+
+@official_required
+def review_page(request: HttpRequest) -> HttpResponse:
+    """Every dataset the user answers for, as a security assessment reads it, the most findings
+    first; ``?format=csv`` for the assessment file."""
+    if not selectors.may_review(user=request.user):
+        return _forbidden(request)
+    reviews = selectors.security_review(user=request.user)
+    if request.GET.get("format") == "csv":
+        return _review_csv(reviews)
+    labels = dict(selectors.kind_labels())
+    rows = [(review, [(name, labels.get(kind, kind)) for name, kind in review.personal.items()]) for review in reviews]
+    context = {
+        "rows": rows,
+        "total": len(reviews),
+        "classified": sum(1 for review in reviews if review.classified),
+        "flagged": sum(1 for review in reviews if review.findings),
+        "headings": REVIEW_HEADINGS,
+    }
+    return render(request, "privacy/review.html", context)
+
+
+def _review_csv(reviews: list[selectors.DatasetReview]) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(heading) for heading in REVIEW_HEADINGS])
+    yes, no = gettext("是"), gettext("否")
+    for review in reviews:
+        dataset, check = review.dataset, review.check
+        outcome = "" if check is None else (gettext("通过") if check.passed else gettext("未通过"))
+        writer.writerow(
+            [
+                dataset.code,
+                dataset.title,
+                dataset.organisation.name,
+                dataset.grade,
+                review.implied,
+                "、".join(f"{name}（{kind}）" for name, kind in review.personal.items()),
+                "、".join(review.under_graded),
+                yes if review.classified else no,
+                review.pending,
+                dataset.get_open_type_display(),
+                f"{check.checked_at:%Y-%m-%d} {outcome}" if check is not None else "",
+                review.releases,
+                review.findings,
+            ]
+        )
+    # With a byte-order mark: the spreadsheet programs used in offices read the file as UTF-8 then.
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="security-review.csv"'
+    return response
 
 
 def _dataset(request: HttpRequest, code: str) -> Any:
