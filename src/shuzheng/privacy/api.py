@@ -15,7 +15,7 @@ from shuzheng.accounts.selectors import token_lacks_scope, user_is_official
 from shuzheng.core.audit import audit_record
 from shuzheng.core.errors import Problem, fields_problem, problem_response
 from shuzheng.privacy import selectors
-from shuzheng.privacy.schemas import DetectIn, DetectOut, KindOut, MaskIn, MaskOut
+from shuzheng.privacy.schemas import DatasetReviewOut, DetectIn, DetectOut, KindOut, MaskIn, MaskOut
 
 router = Router(tags=["privacy"])
 SCOPE = "privacy"
@@ -49,6 +49,15 @@ def kinds(request: HttpRequest) -> list[dict[str, Any]]:
         {"kind": kind, "label": str(d.label), "grade": d.grade, "personal": d.personal}
         for kind, d in selectors.DETECTORS.items()
     ]
+
+
+@router.get(
+    "/review", response=list[DatasetReviewOut], summary="数据安全核查：各数据资源的个人信息与分级、发布核查、水印提供"
+)
+def review(request: HttpRequest) -> list[selectors.DatasetReview]:
+    if not selectors.may_review(user=request.user):
+        raise Problem(403, gettext("只有脱敏策略维护人员和本部门数据分级人员可以查看数据安全核查"))
+    return selectors.security_review(user=request.user)
 
 
 @router.post("/detect", response={200: DetectOut}, summary="识别文本中的个人信息")

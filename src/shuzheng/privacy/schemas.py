@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -50,3 +51,29 @@ class KindOut(Schema):
     label: str
     grade: str
     personal: bool
+
+
+class ReleaseCheckBriefOut(Schema):
+    checked_at: datetime.datetime
+    passed: bool
+    k: int
+
+
+class DatasetReviewOut(Schema):
+    """One dataset as a security assessment reads it (数据安全核查)."""
+
+    code: str = Field(alias="dataset.code")
+    title: str = Field(alias="dataset.title")
+    organisation: str = Field(alias="dataset.organisation.name")
+    grade: str = Field(alias="dataset.grade", description="声明的安全级别")
+    implied: str = Field(description="所含个人信息要求的安全级别")
+    personal: dict[str, str] = Field(description="字段 → 个人信息类型")
+    under_graded: list[str] = Field(description="安全级别低于所含个人信息要求的字段")
+    dataset_under_graded: bool
+    classified: bool = Field(description="是否已做个人信息识别")
+    pending: int = Field(description="待确认的识别建议")
+    open_type: str = Field(alias="dataset.open_type")
+    check: ReleaseCheckBriefOut | None = Field(None, description="最近一次发布核查")
+    check_wanted: bool = Field(description="开放含个人信息的数据而最近核查未通过或没有核查")
+    releases: int = Field(description="带水印提供的次数")
+    findings: int = Field(description="待处理的问题数")

@@ -111,3 +111,19 @@ def test_an_organisations_credit_code_is_no_personal_data(register: Any, cast: d
     FieldProposal.objects.create(dataset=companies, field_name="uscc", kind="uscc", grade="L1", status="accepted")
     review = reviewed(cast["platform"])[companies.code]
     assert (review.personal, review.implied, review.check_wanted, review.findings) == ({}, "L1", False, 0)
+
+
+def test_the_api_gives_the_same_review(
+    register: Any, cast: dict[str, Any], signed_in: Callable[[Any], Client], client: Client
+) -> None:
+    url = "/api/v1/privacy/review"
+    answer = signed_in(cast["platform"]).get(url)
+    assert answer.status_code == 200
+    row = next(row for row in answer.json() if row["code"] == register.code)
+    assert (row["grade"], row["implied"], row["under_graded"], row["check"]) == ("L3", "L4", ["card"], None)
+    assert (row["check_wanted"], row["classified"], row["findings"]) == (True, False, 3)
+    assert register.code in {row["code"] for row in signed_in(cast["officer"]).get(url).json()}
+    assert register.code not in {row["code"] for row in signed_in(cast["elsewhere"]).get(url).json()}
+    assert signed_in(cast["bystander"]).get(url).status_code == 403
+    assert signed_in(cast["citizen"]).get(url).status_code == 403
+    assert client.get(url).status_code in (401, 403)
