@@ -265,7 +265,9 @@ def security_review(*, user: Any) -> list[DatasetReview]:
     for proposal in FieldProposal.objects.filter(dataset__in=list(by_pk)):
         proposals.setdefault(proposal.dataset_id, []).append(proposal)
     newest: dict[int, ReleaseCheck] = {}
-    for check in ReleaseCheck.objects.filter(dataset__in=list(by_pk)).order_by("dataset_id", "-checked_at", "-pk"):
+    # Without the reports, which hold samples of every small group and can be large.
+    checks = ReleaseCheck.objects.filter(dataset__in=list(by_pk)).defer("report", "generalisations")
+    for check in checks.order_by("dataset_id", "-checked_at", "-pk"):
         newest.setdefault(check.dataset_id, check)
     reviews = [_review(dataset, proposals.get(pk, []), newest.get(pk)) for pk, dataset in by_pk.items()]
     return sorted(reviews, key=lambda review: (-review.findings, review.dataset.code))
