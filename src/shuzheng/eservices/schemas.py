@@ -313,13 +313,18 @@ class RectificationQuery(Schema):
     status: RectificationStatus | None = None
 
 
+# Some text that is not only spaces: a blank note is refused as `note`, not by the service under
+# its own name for it (result, reason).
+NOTE = Field(min_length=1, max_length=4000, pattern=r"\S")
+
+
 class NoteIn(Schema):
-    note: str = Field(min_length=1, max_length=4000)
+    note: str = NOTE
 
 
 class AppealReviewIn(Schema):
     upheld: bool = Field(description="true：申诉成立，该评价不计入统计；false：驳回，部门须整改")
-    note: str = Field(min_length=1, max_length=4000)
+    note: str = NOTE
 
 
 class CommitmentOut(Schema):

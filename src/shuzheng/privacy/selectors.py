@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from shuzheng.accounts.selectors import user_can, visible_to
 from shuzheng.catalog import services as catalog
-from shuzheng.catalog.selectors import datasets_for_official
+from shuzheng.catalog.selectors import datasets_for_official, datasets_open
 from shuzheng.privacy import policies
 from shuzheng.privacy.choices import ProposalStatus
 from shuzheng.privacy.detect import detect
@@ -233,6 +233,7 @@ class DatasetReview:
     pending: int = 0  # proposals of personal data no officer has decided
     check: ReleaseCheck | None = None  # the newest release check
     releases: int = 0  # watermarked extracts handed out
+    opened: bool = False  # published for the public, freely or restricted
 
     @property
     def dataset_under_graded(self) -> bool:
@@ -241,8 +242,7 @@ class DatasetReview:
     @property
     def check_wanted(self) -> bool:
         """Opened (restricted or freely) with personal fields, and no passing newest check."""
-        opened = self.dataset.open_type != "none"
-        return bool(self.personal) and opened and not (self.check is not None and self.check.passed)
+        return bool(self.personal) and self.opened and not (self.check is not None and self.check.passed)
 
     @property
     def findings(self) -> int:
@@ -269,11 +269,14 @@ def security_review(*, user: Any) -> list[DatasetReview]:
     checks = ReleaseCheck.objects.filter(dataset__in=list(by_pk)).defer("report", "generalisations")
     for check in checks.order_by("dataset_id", "-checked_at", "-pk"):
         newest.setdefault(check.dataset_id, check)
-    reviews = [_review(dataset, proposals.get(pk, []), newest.get(pk)) for pk, dataset in by_pk.items()]
+    opened = set(datasets_open(include_restricted=True).filter(pk__in=list(by_pk)).values_list("pk", flat=True))
+    reviews = [
+        _review(dataset, proposals.get(pk, []), newest.get(pk), opened=pk in opened) for pk, dataset in by_pk.items()
+    ]
     return sorted(reviews, key=lambda review: (-review.findings, review.dataset.code))
 
 
-def _review(dataset: Any, proposals: list[FieldProposal], check: ReleaseCheck | None) -> DatasetReview:
+def _review(dataset: Any, proposals: list[FieldProposal], check: ReleaseCheck | None, *, opened: bool) -> DatasetReview:
     fields = list(dataset.fields.all())
     kinds = _personal_kinds(proposals, fields)
     under = [item.name for item in fields if grade_implied([kinds.get(item.name, "")]) > item.grade]
@@ -288,4 +291,5 @@ def _review(dataset: Any, proposals: list[FieldProposal], check: ReleaseCheck | 
         pending=sum(1 for p in proposals if p.kind and p.status == ProposalStatus.PROPOSED),
         check=check,
         releases=dataset.release_count,
+        opened=opened,
     )

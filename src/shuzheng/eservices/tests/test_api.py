@@ -274,6 +274,8 @@ def test_a_bad_rating_is_rectified_and_appealed_over_the_api(
         assert post(who, "callback", {"note": "已回访"}).status_code == 404
     assert post("clerk", "complete", {"note": "已整改"}).status_code == 422  # call back first
     assert post("clerk", "callback", {"note": "电话回访，申请人同意"}).json()["called_back_at"]
+    blank = post("clerk", "appeal", {"note": "   "})  # refused as sent, not under the service's own name
+    assert (blank.status_code, blank.json()["errors"][0]["field"]) == (422, "note")
     assert post("clerk", "appeal", {"note": "评价内容与本办件无关"}).json()["status"] == "appealed"
     assert [row["id"] for row in as_("supervisor").get(f"{API}/appeals").json()] == [rectification.pk]
     assert as_("clerk").get(f"{API}/appeals").json() == []
